@@ -1,0 +1,123 @@
+package dev.herd.cluster;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.MergeView;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.util.ExtendedUUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster transport of one host: a JGroups channel over TCP with the static member list. It translates JGroups
+ * views into {@link MembershipView}s of stable node ids (carried inside each member's address, so quorum never sees a
+ * JGroups UUID) and carries opaque broadcasts in total order. Quorum rules are not here: they are the pure engine's.
+ */
+public final class GroupMembership implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupMembership.class);
+    private static final String NODE_ID_KEY = "herd-node-id";
+
+    private final JChannel channel;
+    private final int localNodeId;
+
+    private GroupMembership(JChannel channel, int localNodeId) {
+        this.channel = channel;
+        this.localNodeId = localNodeId;
+    }
+
+    /**
+     * Joins (or forms) the cluster {@code clusterName}. Returns once this member has a view; partitions of the static
+     * member list that cannot be reached are merged later by MERGE3.
+     */
+    public static GroupMembership start(String clusterName, int localNodeId, String bindHost, int bindPort,
+                                        List<Peer> peers, ClusterKey key, TimeoutProfile profile,
+                                        MembershipListener listener) throws Exception {
+        JChannel channel = new JChannel(JGroupsStack.build(InetAddress.getByName(bindHost), bindPort, peers, key, profile, clusterName));
+        channel.name("node" + localNodeId);
+        channel.addAddressGenerator(() -> ExtendedUUID.randomUUID("node" + localNodeId)
+                .put(NODE_ID_KEY, ByteBuffer.allocate(4).putInt(localNodeId).array()));
+        channel.setDiscardOwnMessages(false);
+        channel.setReceiver(new Receiver() {
+            @Override
+            public void viewAccepted(View view) {
+                listener.handleView(toMembershipView(view));
+            }
+
+            @Override
+            public void receive(Message msg) {
+                int from = nodeIdOf(msg.getSrc());
+                if (from < 1) {
+                    log.warn("dropping a message from {}: the sender carries no Herd node id", msg.getSrc());
+                    return;
+                }
+                listener.handleMessage(from, msg.getArray() == null ? new byte[0] : copyPayload(msg));
+            }
+        });
+        channel.connect(clusterName);
+        log.info("node{} joined cluster transport '{}' at {}:{} as {}", localNodeId, clusterName, bindHost, bindPort,
+                channel.getAddress());
+        return new GroupMembership(channel, localNodeId);
+    }
+
+    private static byte[] copyPayload(Message msg) {
+        byte[] out = new byte[msg.getLength()];
+        System.arraycopy(msg.getArray(), msg.getOffset(), out, 0, msg.getLength());
+        return out;
+    }
+
+    static MembershipView toMembershipView(View view) {
+        Set<Integer> ids = new TreeSet<>();
+        for (Address member : view.getMembers()) {
+            int id = nodeIdOf(member);
+            if (id >= 1) {
+                ids.add(id);
+            } else {
+                log.warn("view {} holds a member without a Herd node id: {}", view.getViewId(), member);
+            }
+        }
+        return MembershipView.of(view.getViewId().getId(), nodeIdOf(view.getCoord()), ids, view instanceof MergeView);
+    }
+
+    static int nodeIdOf(Address address) {
+        if (address instanceof ExtendedUUID uuid) {
+            byte[] raw = uuid.get(NODE_ID_KEY);
+            if (raw != null && raw.length == 4) {
+                return ByteBuffer.wrap(raw).getInt();
+            }
+        }
+        return -1;
+    }
+
+    /** Broadcasts to every member of the current view, in total order. */
+    public void broadcast(byte[] payload) throws Exception {
+        channel.send(new BytesMessage(null, payload));
+    }
+
+    /** Replaces the static member list after a host joined or left (TCPPING's initial_hosts). */
+    public void updatePeers(List<Peer> peers) {
+        TCPPING ping = channel.getProtocolStack().findProtocol(TCPPING.class);
+        ping.setInitialHosts(peers.stream().map(p -> new java.net.InetSocketAddress(p.host(), p.port())).toList());
+    }
+
+    public MembershipView currentView() {
+        return toMembershipView(channel.getView());
+    }
+
+    public int localNodeId() {
+        return localNodeId;
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.herd.cluster;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The membership timeouts of one named profile (DESIGN.md §4). Every number is explicit so `herd config show` can
+ * print it and operators can reason about it.
+ *
+ * <p>How a crash is detected: FD_SOCK2 sees the TCP ping connection to a killed process close at once, then
+ * VERIFY_SUSPECT2 double-checks for {@code verifySuspectTimeoutMs} before GMS installs the new view. A frozen process
+ * (SIGSTOP, a hung host) keeps its sockets open, so FD_ALL3 catches it after {@code suspectTimeoutMs} without a
+ * heartbeat. corosync's default token timeout is 3000 ms; the default profile suspects a silent host after the same.
+ *
+ * @param heartbeatIntervalMs    FD_ALL3 heartbeat period
+ * @param suspectTimeoutMs       FD_ALL3: no heartbeat for this long means suspect
+ * @param verifySuspectTimeoutMs VERIFY_SUSPECT2: how long a suspicion is re-checked before the view excludes the host
+ * @param joinTimeoutMs          GMS join timeout (how long a starting node looks for a coordinator)
+ * @param mergeMinIntervalMs     MERGE3: lower bound of the interval between merge checks after a partition heals
+ * @param mergeMaxIntervalMs     MERGE3: upper bound of that interval
+ */
+public record TimeoutProfile(String name, long heartbeatIntervalMs, long suspectTimeoutMs, long verifySuspectTimeoutMs,
+                             long joinTimeoutMs, long mergeMinIntervalMs, long mergeMaxIntervalMs) {
+
+    public static final String DEFAULT_NAME = "default";
+
+    private static final Map<String, TimeoutProfile> PROFILES = Map.of(
+            "fast", new TimeoutProfile("fast", 200, 1000, 300, 1000, 500, 1500),
+            "default", new TimeoutProfile("default", 500, 3000, 500, 2000, 1000, 3000),
+            "conservative", new TimeoutProfile("conservative", 1000, 10000, 1500, 3000, 3000, 10000));
+
+    public TimeoutProfile {
+        if (heartbeatIntervalMs <= 0 || suspectTimeoutMs < 2 * heartbeatIntervalMs) {
+            throw new IllegalArgumentException("profile " + name + ": suspect timeout " + suspectTimeoutMs
+                    + " ms must be at least twice the heartbeat interval " + heartbeatIntervalMs + " ms");
+        }
+        if (verifySuspectTimeoutMs <= 0 || joinTimeoutMs <= 0 || mergeMinIntervalMs <= 0
+                || mergeMaxIntervalMs < mergeMinIntervalMs) {
+            throw new IllegalArgumentException("profile " + name + ": timeouts must be positive and merge min <= max");
+        }
+    }
+
+    public static TimeoutProfile named(String name) {
+        TimeoutProfile profile = PROFILES.get(name);
+        if (profile == null) {
+            throw new IllegalArgumentException("unknown timeout profile '" + name + "'; choose one of " + names());
+        }
+        return profile;
+    }
+
+    public static List<String> names() {
+        return List.of("fast", "default", "conservative");
+    }
+}
