@@ -70,6 +70,7 @@ final class JGroupsStack {
         auth.setAuthToken(new ClusterKeyToken(key, clusterName));
 
         FD_SOCK2 fdSock = new FD_SOCK2();
+        fdSock.setBindAddress(bindAddress);
         fdSock.setOffset(FD_SOCK_PORT_OFFSET);
         fdSock.setPortRange(0);
 

@@ -1,0 +1,202 @@
+package dev.herd.cli;
+
+import dev.herd.cli.sandbox.Sandbox;
+import dev.herd.cli.sandbox.SandboxNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** `herd sandbox …`: a local cluster of real herdd processes, and real faults to inject into it. */
+@Command(name = "sandbox", description = "A local cluster of real herdd processes on loopback, with fault injection.",
+        subcommands = {SandboxCommand.Up.class, SandboxCommand.Down.class, SandboxCommand.Ps.class,
+                SandboxCommand.Kill.class, SandboxCommand.Pause.class, SandboxCommand.Resume.class,
+                SandboxCommand.Start.class, SandboxCommand.Partition.class, SandboxCommand.Heal.class})
+final class SandboxCommand {
+
+    static Sandbox open() throws IOException {
+        return Sandbox.open(Sandbox.defaultDir()).orElseThrow(() -> new IOException("no sandbox in "
+                + Sandbox.defaultDir() + "; start one with 'herd sandbox up'"));
+    }
+
+    static void say(CommandSpec spec, String line) {
+        if (!Main.global().json) {
+            spec.commandLine().getOut().println(line);
+        }
+    }
+
+    @Command(name = "up", description = "Start N herdd processes, form a cluster, print `herd status`.")
+    static final class Up implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--nodes", defaultValue = "3", description = "Number of hosts (default ${DEFAULT-VALUE}).")
+        int nodes;
+
+        @Option(names = "--preset", defaultValue = "majority", description = "Quorum preset (default ${DEFAULT-VALUE}).")
+        String preset;
+
+        @Option(names = "--profile", defaultValue = "default", description = "Timeout profile (default ${DEFAULT-VALUE}).")
+        String profile;
+
+        @Option(names = "--subnet", defaultValue = "1", description = "Hosts get 127.0.SUBNET.i (default ${DEFAULT-VALUE}).")
+        int subnet;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            Sandbox s = Sandbox.create(Sandbox.defaultDir(),
+                    new Sandbox.Options(nodes, subnet, preset, profile, List.of(), Map.of()), l -> say(spec, l));
+            try {
+                s.formCluster(l -> say(spec, l), Duration.ofSeconds(90));
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(e.getMessage() + " (logs in " + s.dir() + "/node*/herdd.log; "
+                        + "'herd sandbox down' cleans up)", e);
+            }
+            say(spec, "");
+            int rc = new StatusCommand().callWith(spec);
+            say(spec, "");
+            say(spec, "API of node1: http://" + s.nodes().getFirst().apiAddress() + " (token in "
+                    + s.nodes().getFirst().dataDir() + "/api-token)");
+            say(spec, "Try: herd sandbox kill node2; herd quorum status; herd sandbox start node2; herd sandbox down");
+            return rc;
+        }
+    }
+
+    @Command(name = "down", description = "Stop every sandbox process, remove link rules and files.")
+    static final class Down implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--keep-files", description = "Keep data dirs and logs.")
+        boolean keepFiles;
+
+        @Override
+        public Integer call() throws Exception {
+            Sandbox s = open();
+            s.down(!keepFiles);
+            say(spec, "sandbox in " + s.dir() + " is down" + (keepFiles ? " (files kept)" : ""));
+            return 0;
+        }
+    }
+
+    @Command(name = "ps", description = "List sandbox hosts and their processes.")
+    static final class Ps implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Sandbox s = open();
+            PrintWriter out = spec.commandLine().getOut();
+            if (Main.global().json) {
+                Output.json(out, s.nodes());
+                return 0;
+            }
+            out.printf("%-8s %-8s %-12s %-22s %s%n", "NODE", "PID", "STATE", "API", "LOG");
+            for (SandboxNode n : s.nodes()) {
+                out.printf("%-8s %-8s %-12s %-22s %s%n", n.name(), n.pid() > 0 ? n.pid() : "-",
+                        s.alive(n) ? "running" : "stopped", n.apiAddress(), n.logFile());
+            }
+            return 0;
+        }
+    }
+
+    abstract static class PerNode implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "NODE")
+        List<String> names;
+
+        abstract String act(Sandbox s, String name) throws IOException;
+
+        @Override
+        public Integer call() throws Exception {
+            Sandbox s = open();
+            for (String name : names) {
+                say(spec, act(s, name));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "kill", description = "SIGKILL herdd on these hosts.")
+    static final class Kill extends PerNode {
+        @Override
+        String act(Sandbox s, String name) throws IOException {
+            s.kill(name);
+            return s.node(name).name() + " killed (SIGKILL)";
+        }
+    }
+
+    @Command(name = "pause", description = "SIGSTOP herdd on these hosts (a frozen host: sockets stay open).")
+    static final class Pause extends PerNode {
+        @Override
+        String act(Sandbox s, String name) throws IOException {
+            s.pause(name);
+            return s.node(name).name() + " paused (SIGSTOP)";
+        }
+    }
+
+    @Command(name = "resume", description = "SIGCONT herdd on these hosts.")
+    static final class Resume extends PerNode {
+        @Override
+        String act(Sandbox s, String name) throws IOException {
+            s.resume(name);
+            return s.node(name).name() + " resumed (SIGCONT)";
+        }
+    }
+
+    @Command(name = "start", description = "Start herdd again on these hosts (same config and data dir).")
+    static final class Start extends PerNode {
+        @Override
+        String act(Sandbox s, String name) throws IOException {
+            s.start(name, List.of(), Map.of());
+            return s.node(name).name() + " started (pid " + s.node(name).pid() + ")";
+        }
+    }
+
+    @Command(name = "partition", description = "Cut links between groups, e.g. `partition node1,node2 node3`. "
+            + "Hosts not named are isolated. Needs root (iptables).")
+    static final class Partition implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "GROUP", description = "Comma-separated hosts that stay connected.")
+        List<String> groups;
+
+        @Override
+        public Integer call() throws Exception {
+            List<List<String>> parsed = new ArrayList<>();
+            for (String g : groups) {
+                parsed.add(Arrays.stream(g.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList());
+            }
+            open().partition(parsed);
+            say(spec, "partitioned: " + parsed);
+            return 0;
+        }
+    }
+
+    @Command(name = "heal", description = "Restore every cut link.")
+    static final class Heal implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            open().heal();
+            say(spec, "all links restored");
+            return 0;
+        }
+    }
+}
