@@ -120,11 +120,6 @@ public record QuorumOptions(boolean twoNode, boolean waitForAll, AutoTieBreaker 
             problems.add("auto_tie_breaker and last_man_standing are not available with an odd number of votes ("
                     + nodeListVotes + ") unless wait_for_all is set");
         }
-        if (lastManStanding && nodes.stream().anyMatch(n -> n.votes() != 1)) {
-            // votequorum(5): "LMS does not work with asymmetric voting schemes, each node must vote 1";
-            // votequorum.c message_handler_req_exec_votequorum_nodeinfo disables LMS on a node with votes > 1.
-            problems.add("last_man_standing needs every node to have exactly 1 vote");
-        }
         if (lastManStanding && lastManStandingWindowMs <= 0) {
             problems.add("last_man_standing_window must be positive, got " + lastManStandingWindowMs + " ms");
         }
@@ -147,6 +142,13 @@ public record QuorumOptions(boolean twoNode, boolean waitForAll, AutoTieBreaker 
         if (autoTieBreaker.enabled() && nodeListVotes % 2 == 1 && !waitForAll) {
             warnings.add("auto_tie_breaker is off: the node list has an odd number of votes (" + nodeListVotes
                     + ") and wait_for_all is not set (votequorum.c votequorum_readconfig)");
+        }
+        if (lastManStanding && nodes.stream().anyMatch(n -> n.votes() > 1)) {
+            // votequorum(5): "LMS does not work with asymmetric voting schemes, each node must vote 1";
+            // votequorum.c message_handler_req_exec_votequorum_nodeinfo switches LMS off as soon as a nodeinfo
+            // with votes > 1 arrives (checked against a real corosync 3 run: lms-unequal-votes-4n).
+            warnings.add("last_man_standing is off once a node with more than 1 vote is seen: LMS needs every "
+                    + "node to have exactly 1 vote");
         }
         return warnings;
     }

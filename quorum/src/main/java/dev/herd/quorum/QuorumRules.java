@@ -79,29 +79,31 @@ final class QuorumRules {
             return new Decision(false, false, notQuorate + "; auto_tie_breaker not applied: " + departed
                     + " nodes left, enough for the other side to be quorate");
         }
-        String tieBreak = checkAutoTieBreaker(in);
-        if (tieBreak.startsWith("+")) {
+        TieBreak tieBreak = checkAutoTieBreaker(in);
+        if (tieBreak.wins()) {
             return new Decision(true, false, "quorate by auto_tie_breaker (" + atb.describe() + "): total votes "
-                    + in.totalVotes() + " is half of expected votes " + in.expectedVotes() + " and "
-                    + tieBreak.substring(1));
+                    + in.totalVotes() + " is half of expected votes " + in.expectedVotes() + " and " + tieBreak.why());
         }
         return new Decision(false, false, notQuorate + "; auto_tie_breaker (" + atb.describe() + "): "
-                + tieBreak.substring(1));
+                + tieBreak.why());
     }
 
-    /** check_auto_tie_breaker: "+why" when this partition wins the tie, "-why" when it does not. */
-    private static String checkAutoTieBreaker(Input in) {
+    private record TieBreak(boolean wins, String why) {
+    }
+
+    /** check_auto_tie_breaker: whether this partition wins the tie, and why. */
+    private static TieBreak checkAutoTieBreaker(Input in) {
         switch (in.options().autoTieBreaker()) {
             case AutoTieBreaker.Lowest l -> {
                 // check_low_node_id_partition: the lowest id of the last quorate membership is here
                 boolean here = in.isMember().test(in.lowestNodeId());
-                return (here ? "+" : "-") + "node " + in.lowestNodeId()
-                        + (here ? " is here" : " is not here") + " (lowest node id when last quorate)";
+                return new TieBreak(here, "node " + in.lowestNodeId() + (here ? " is here" : " is not here")
+                        + " (lowest node id when last quorate)");
             }
             case AutoTieBreaker.Highest h -> {
                 boolean here = in.isMember().test(in.highestNodeId());
-                return (here ? "+" : "-") + "node " + in.highestNodeId()
-                        + (here ? " is here" : " is not here") + " (highest node id when last quorate)";
+                return new TieBreak(here, "node " + in.highestNodeId() + (here ? " is here" : " is not here")
+                        + " (highest node id when last quorate)");
             }
             case AutoTieBreaker.ListOf list -> {
                 List<Integer> ids = list.nodeIds();
@@ -112,15 +114,16 @@ final class QuorumRules {
                     // A predecessor in the list that was with us before but is gone may hold the other half.
                     for (int j = 0; j < i; j++) {
                         if (in.previousMembers().contains(ids.get(j))) {
-                            return "-listed node " + ids.get(j) + " was in the previous membership but is not here";
+                            return new TieBreak(false, "listed node " + ids.get(j)
+                                    + " was in the previous membership but is not here");
                         }
                     }
-                    return "+listed node " + ids.get(i) + " is here";
+                    return new TieBreak(true, "listed node " + ids.get(i) + " is here");
                 }
-                return "-no listed node " + ids + " is here";
+                return new TieBreak(false, "no listed node " + ids + " is here");
             }
             case AutoTieBreaker.None n -> {
-                return "-auto_tie_breaker is off";
+                return new TieBreak(false, "auto_tie_breaker is off");
             }
         }
     }

@@ -61,10 +61,14 @@ class QuorumOptionsTest {
     }
 
     @Test
-    void lastManStandingNeedsOneVotePerNode() {
+    void lastManStandingWithUnequalVotesIsSwitchedOffAsCorosyncDoes() {
         List<NodeConfig> nodes = List.of(new NodeConfig(1, 2), NodeConfig.of(2), NodeConfig.of(3));
-        assertThatThrownBy(() -> QuorumOptions.defaults().withLastManStanding(true, 10_000).validate(nodes))
-                .hasMessageContaining("last_man_standing needs every node to have exactly 1 vote");
+        QuorumOptions options = QuorumOptions.defaults().withLastManStanding(true, 10_000);
+        options.validate(nodes);
+        assertThat(options.warnings(nodes)).singleElement().asString()
+                .contains("last_man_standing is off once a node with more than 1 vote is seen");
+        TestCluster cluster = TestCluster.of(nodes, options).startAll();
+        assertThat(cluster.status(2).flags()).containsExactly("Quorate");
     }
 
     @Test
