@@ -28,17 +28,19 @@ public final class GroupMembership implements AutoCloseable {
 
     private final JChannel channel;
     private final int localNodeId;
+    private final String clusterName;
 
-    private GroupMembership(JChannel channel, int localNodeId) {
+    private GroupMembership(JChannel channel, int localNodeId, String clusterName) {
         this.channel = channel;
         this.localNodeId = localNodeId;
+        this.clusterName = clusterName;
     }
 
     /**
-     * Joins (or forms) the cluster {@code clusterName}. Returns once this member has a view; partitions of the static
-     * member list that cannot be reached are merged later by MERGE3.
+     * Builds the channel for cluster {@code clusterName} without connecting: {@link #connect} joins (or forms) it.
+     * Partitions of the static member list that cannot be reached are merged later by MERGE3.
      */
-    public static GroupMembership start(String clusterName, int localNodeId, String bindHost, int bindPort,
+    public static GroupMembership create(String clusterName, int localNodeId, String bindHost, int bindPort,
                                         List<Peer> peers, ClusterKey key, TimeoutProfile profile,
                                         MembershipListener listener) throws Exception {
         JChannel channel = new JChannel(JGroupsStack.build(InetAddress.getByName(bindHost), bindPort, peers, key, profile, clusterName));
@@ -62,10 +64,22 @@ public final class GroupMembership implements AutoCloseable {
                 listener.handleMessage(from, msg.getArray() == null ? new byte[0] : copyPayload(msg));
             }
         });
+        return new GroupMembership(channel, localNodeId, clusterName);
+    }
+
+    /** Joins the group: blocks while GMS looks for a coordinator (join timeout × attempts), then has a first view. */
+    public void connect() throws Exception {
         channel.connect(clusterName);
-        log.info("node{} joined cluster transport '{}' at {}:{} as {}", localNodeId, clusterName, bindHost, bindPort,
-                channel.getAddress());
-        return new GroupMembership(channel, localNodeId);
+        log.info("node{} joined cluster transport '{}' as {}", localNodeId, clusterName, channel.getAddress());
+    }
+
+    /** {@link #create} then {@link #connect}. */
+    public static GroupMembership start(String clusterName, int localNodeId, String bindHost, int bindPort,
+                                        List<Peer> peers, ClusterKey key, TimeoutProfile profile,
+                                        MembershipListener listener) throws Exception {
+        GroupMembership m = create(clusterName, localNodeId, bindHost, bindPort, peers, key, profile, listener);
+        m.connect();
+        return m;
     }
 
     private static byte[] copyPayload(Message msg) {

@@ -85,6 +85,9 @@ final class JGroupsStack {
         gms.setJoinTimeout(profile.joinTimeoutMs());
         gms.setViewAckCollectionTimeout(Math.max(500, profile.verifySuspectTimeoutMs()));
         gms.setLeaveTimeout(1000);
+        // A host that finds peers but gets no answer to its join (say, it has the wrong key) forms a view of its own
+        // after this many attempts; MERGE3 joins it to the others later if it can.
+        gms.setMaxJoinAttempts(3);
 
         // Order matters: bottom (transport) first. Encryption sits right above discovery/merge so that everything
         // from failure detection up, including GMS join requests, is sealed with the cluster key.

@@ -6,6 +6,7 @@ import dev.herd.api.Json;
 import dev.herd.daemon.state.ClusterConfig;
 import dev.herd.quorum.NodeInfo;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * What herdd members broadcast to each other, in total order, as JSON. A payload that does not decode (a peer
@@ -15,7 +16,8 @@ import java.io.IOException;
 @JsonSubTypes({
         @JsonSubTypes.Type(value = ClusterMessage.NodeInfoMessage.class, name = "nodeinfo"),
         @JsonSubTypes.Type(value = ClusterMessage.Hello.class, name = "hello"),
-        @JsonSubTypes.Type(value = ClusterMessage.ConfigUpdate.class, name = "config")
+        @JsonSubTypes.Type(value = ClusterMessage.ConfigUpdate.class, name = "config"),
+        @JsonSubTypes.Type(value = ClusterMessage.NodeInfoRequest.class, name = "nodeinfo-request")
 })
 sealed interface ClusterMessage {
     int MAX_BYTES = 1 << 20;
@@ -36,6 +38,13 @@ sealed interface ClusterMessage {
 
     /** A new cluster config, from the quorate member that made the change (or re-sent to a member behind). */
     record ConfigUpdate(ClusterConfig config) implements ClusterMessage {}
+
+    /** "I have no nodeinfo from these members of the current view": they send theirs again. */
+    record NodeInfoRequest(List<Integer> nodeIds) implements ClusterMessage {
+        public NodeInfoRequest {
+            nodeIds = List.copyOf(nodeIds);
+        }
+    }
 
     static byte[] encode(ClusterMessage message) {
         try {

@@ -42,10 +42,14 @@ public final class ClusterService implements AutoCloseable {
     private static final long TICK_MS = 100;
     private static final long REQUEST_TIMEOUT_MS = 10_000;
     /**
-     * Every member re-broadcasts its nodeinfo and hello this often. corosync's totem never loses a message sent
-     * across a configuration change; JGroups may drop one sent just as partitions merge ("message from non-member"),
-     * and a member whose nodeinfo was lost would not count. The engine applies a repeated nodeinfo idempotently.
+     * corosync's totem never loses a message sent across a configuration change; JGroups may drop one sent just as
+     * partitions merge ("message from non-member"), and a member whose nodeinfo was lost would not count. So a member
+     * still missing a view member's nodeinfo this long after the view asks for it ({@link ClusterMessage.NodeInfoRequest});
+     * only the missing members answer. Nodeinfo is never re-sent blindly: a late copy of old expected votes would
+     * undo last_man_standing on a member whose window already fired (votequorum sends nodeinfo only at sync).
      */
+    private static final long NODEINFO_GRACE_MS = 500;
+    /** Hello (name, version, config version) is re-sent this often; it carries nothing quorum uses. */
     private static final long STATE_REFRESH_MS = 1000;
 
     private final NodeSettings settings;
@@ -61,6 +65,8 @@ public final class ClusterService implements AutoCloseable {
     private final Map<Integer, ClusterMessage.Hello> hellos = new HashMap<>();
     private Boolean lastQuorate;
     private long lastRefreshMs;
+    private long viewChangedMs;
+    private long lastNodeInfoRequestMs;
 
     public ClusterService(NodeSettings settings, StateStore store) {
         this.settings = settings;
@@ -189,7 +195,8 @@ public final class ClusterService implements AutoCloseable {
             StateStore.Membership m = requireMember();
             if (m.config().nodes().size() > 1) {
                 requireQuorate("leave the cluster");
-                applyAndBroadcast(m.config().withoutNode(m.localNodeId(), false));
+                // Only the others adopt this config: it no longer holds this host.
+                send(new ClusterMessage.ConfigUpdate(m.config().withoutNode(m.localNodeId(), false)));
                 // The config travels in total order; give it the time to be delivered before the transport goes.
                 Thread.sleep(300);
             }
@@ -255,7 +262,7 @@ public final class ClusterService implements AutoCloseable {
         hellos.clear();
         List<Peer> peers = peersOf(m.config());
         HostPort bind = settings.clusterAddress();
-        transport = GroupMembership.start(m.config().clusterName(), m.localNodeId(), bind.host(), bind.port(), peers,
+        GroupMembership created = GroupMembership.create(m.config().clusterName(), m.localNodeId(), bind.host(), bind.port(), peers,
                 key, settings.profile(), new MembershipListener() {
                     @Override
                     public void handleView(MembershipView v) {
@@ -267,6 +274,15 @@ public final class ClusterService implements AutoCloseable {
                         loop.execute(() -> onMessage(fromNodeId, payload));
                     }
                 });
+        transport = created;
+        // Joining blocks while GMS looks for a coordinator; the loop (and so the API) must keep answering meanwhile.
+        Thread.ofPlatform().name("herd-transport-connect").daemon().start(() -> {
+            try {
+                created.connect();
+            } catch (Exception e) {
+                log.error("cannot join the cluster transport at {}: {}", bind, e.toString());
+            }
+        });
     }
 
     private void stopMember(String why) throws IOException {
@@ -294,6 +310,7 @@ public final class ClusterService implements AutoCloseable {
         sendHello();
         send(ClusterMessage.NodeInfoMessage.of(info));
         lastRefreshMs = nowMs();
+        viewChangedMs = lastRefreshMs;
         logQuorumChange();
     }
 
@@ -325,6 +342,11 @@ public final class ClusterService implements AutoCloseable {
                 }
             }
             case ClusterMessage.ConfigUpdate c -> handleConfigUpdate(c.config());
+            case ClusterMessage.NodeInfoRequest r -> {
+                if (r.nodeIds().contains(membership.localNodeId())) {
+                    send(ClusterMessage.NodeInfoMessage.of(quorum.nodeInfo()));
+                }
+            }
         }
     }
 
@@ -368,14 +390,27 @@ public final class ClusterService implements AutoCloseable {
         try {
             long now = nowMs();
             quorum.tick(now).ifPresent(info -> send(ClusterMessage.NodeInfoMessage.of(info)));
-            if (now - lastRefreshMs >= STATE_REFRESH_MS && view != null) {
+            if (view != null && now - lastRefreshMs >= STATE_REFRESH_MS) {
                 lastRefreshMs = now;
                 sendHello();
-                send(ClusterMessage.NodeInfoMessage.of(quorum.nodeInfo()));
             }
+            maybeRequestMissingNodeInfo(now);
             logQuorumChange();
         } catch (RuntimeException e) {
             log.error("quorum tick failed", e);
+        }
+    }
+
+    private void maybeRequestMissingNodeInfo(long now) {
+        if (view == null || now - viewChangedMs < NODEINFO_GRACE_MS || now - lastNodeInfoRequestMs < NODEINFO_GRACE_MS) {
+            return;
+        }
+        java.util.Set<Integer> missing = new java.util.TreeSet<>(quorum.members());
+        missing.removeAll(quorum.status().memberIds());
+        if (!missing.isEmpty()) {
+            lastNodeInfoRequestMs = now;
+            log.info("no nodeinfo yet from nodes {} of view {}: asking them to send it again", missing, view.viewId());
+            send(new ClusterMessage.NodeInfoRequest(List.copyOf(missing)));
         }
     }
 
@@ -385,6 +420,9 @@ public final class ClusterService implements AutoCloseable {
     }
 
     private void send(ClusterMessage message) {
+        if (transport == null) {
+            return;
+        }
         try {
             transport.broadcast(ClusterMessage.encode(message));
         } catch (Exception e) {

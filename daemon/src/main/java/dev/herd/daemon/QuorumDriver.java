@@ -17,6 +17,7 @@ import java.util.TreeSet;
 final class QuorumDriver {
     private final Votequorum engine;
     private Set<Integer> lastMembers = Set.of();
+    private final java.util.Map<Integer, NodeInfo> lastInfo = new java.util.HashMap<>();
 
     QuorumDriver(int localNodeId, ClusterConfig config) {
         this.engine = new Votequorum(localNodeId, config.quorumConfig());
@@ -31,11 +32,13 @@ final class QuorumDriver {
         }
         members.add(engine.localNodeId());
         lastMembers = members;
+        lastInfo.keySet().retainAll(members);
         return engine.handleViewChange(members, nowMs);
     }
 
     void handleNodeInfo(NodeInfo info, long nowMs) {
         if (lastMembers.contains(info.nodeId())) {
+            lastInfo.put(info.nodeId(), info);
             engine.handleNodeInfo(info, nowMs);
         }
     }
@@ -44,7 +47,28 @@ final class QuorumDriver {
         return engine.tick(nowMs);
     }
 
+    /**
+     * A new node list. Members that are no longer in it (a host that just left) stop counting first, as if they had
+     * left the membership, with the nodeinfos already known replayed like a sync round; only then is the config
+     * applied, which may lower expected votes and quorum (votequorum: a config reload may decrease quorum, a
+     * membership change may not). Every member sees the same config in the same order, so all do the same.
+     */
     void handleConfigChange(ClusterConfig config, long nowMs) {
+        Set<Integer> kept = new TreeSet<>();
+        for (int id : lastMembers) {
+            if (config.node(id).isPresent()) {
+                kept.add(id);
+            }
+        }
+        if (!kept.equals(lastMembers) && kept.contains(engine.localNodeId())) {
+            lastMembers = kept;
+            lastInfo.keySet().retainAll(kept);
+            NodeInfo mine = engine.handleViewChange(kept, nowMs);
+            lastInfo.put(mine.nodeId(), mine);
+            for (NodeInfo info : lastInfo.values()) {
+                engine.handleNodeInfo(info, nowMs);
+            }
+        }
         engine.handleConfigChange(config.quorumConfig(), nowMs);
     }
 
