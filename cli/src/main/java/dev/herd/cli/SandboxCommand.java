@@ -34,6 +34,16 @@ final class SandboxCommand {
         }
     }
 
+    /** With --json, a command that only acts prints what it did as {"message": …}. */
+    static int done(CommandSpec spec, String message) {
+        if (Main.global().json) {
+            Output.json(spec.commandLine().getOut(), new dev.herd.api.ApiTypes.Message(message));
+        } else {
+            spec.commandLine().getOut().println(message);
+        }
+        return 0;
+    }
+
     @Command(name = "up", description = "Start N herdd processes, form a cluster, print `herd status`.")
     static final class Up implements Callable<Integer> {
         @Spec
@@ -84,8 +94,7 @@ final class SandboxCommand {
         public Integer call() throws Exception {
             Sandbox s = open();
             s.down(!keepFiles);
-            say(spec, "sandbox in " + s.dir() + " is down" + (keepFiles ? " (files kept)" : ""));
-            return 0;
+            return done(spec, "sandbox in " + s.dir() + " is down" + (keepFiles ? " (files kept)" : ""));
         }
     }
 
@@ -123,10 +132,11 @@ final class SandboxCommand {
         @Override
         public Integer call() throws Exception {
             Sandbox s = open();
+            List<String> results = new ArrayList<>();
             for (String name : names) {
-                say(spec, act(s, name));
+                results.add(act(s, name));
             }
-            return 0;
+            return done(spec, String.join("\n", results));
         }
     }
 
@@ -182,8 +192,7 @@ final class SandboxCommand {
                 parsed.add(Arrays.stream(g.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList());
             }
             open().partition(parsed);
-            say(spec, "partitioned: " + parsed);
-            return 0;
+            return done(spec, "partitioned: " + parsed);
         }
     }
 
@@ -195,8 +204,7 @@ final class SandboxCommand {
         @Override
         public Integer call() throws Exception {
             open().heal();
-            say(spec, "all links restored");
-            return 0;
+            return done(spec, "all links restored");
         }
     }
 }
