@@ -61,11 +61,15 @@ final class SandboxCommand {
         @Option(names = "--subnet", defaultValue = "1", description = "Hosts get 127.0.SUBNET.i (default ${DEFAULT-VALUE}).")
         int subnet;
 
+        @Option(names = "--netns", description = "Each host in its own network namespace (10.251.SUBNET.i on a private "
+                + "bridge) instead of its own loopback address. Needs root.")
+        boolean netns;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             Sandbox s = Sandbox.create(Sandbox.defaultDir(),
-                    new Sandbox.Options(nodes, subnet, preset, profile, List.of(), Map.of()), l -> say(spec, l));
+                    new Sandbox.Options(nodes, subnet, preset, profile, netns, List.of(), Map.of()), l -> say(spec, l));
             try {
                 s.formCluster(l -> say(spec, l), Duration.ofSeconds(90));
             } catch (IOException | RuntimeException e) {

@@ -30,6 +30,11 @@ final class LiveCluster implements AutoCloseable {
     }
 
     static LiveCluster start(String testName, int nodes, int subnet, String preset, boolean form) throws IOException {
+        return start(testName, nodes, subnet, preset, form, false);
+    }
+
+    static LiveCluster start(String testName, int nodes, int subnet, String preset, boolean form, boolean netns)
+            throws IOException {
         Path dir = Path.of("target", "it-sandboxes", testName).toAbsolutePath();
         Sandbox.open(dir).ifPresent(old -> {
             try {
@@ -45,7 +50,7 @@ final class LiveCluster implements AutoCloseable {
                 }
             }
         }
-        Sandbox s = Sandbox.create(dir, new Sandbox.Options(nodes, subnet, preset, "default", List.of(), Map.of()),
+        Sandbox s = Sandbox.create(dir, new Sandbox.Options(nodes, subnet, preset, "default", netns, List.of(), Map.of()),
                 line -> System.out.println("[" + testName + "] " + line));
         LiveCluster cluster = new LiveCluster(s);
         if (form) {

@@ -5,19 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herd.api.HerdClient;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Links cut in the kernel (iptables DROP between the hosts' loopback addresses, like a pulled cable): the majority
  * keeps quorum, the minority loses it and refuses to change the cluster, and after healing everyone merges.
+ * Each test runs twice with the same assertions: hosts on their own loopback addresses, and hosts in network
+ * namespaces of their own on a private bridge (DROP rules inside each host's namespace).
  */
 class PartitionProcessTest {
     private static final Duration DETECT = Duration.ofSeconds(25);
 
-    @Test
-    void majorityKeepsQuorumMinorityRefusesChangesAndHealMerges() throws Exception {
-        Root.requireLinkCutting();
-        try (LiveCluster c = LiveCluster.start("partition3", 3, 103, "majority")) {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"loopback", "netns"})
+    void majorityKeepsQuorumMinorityRefusesChangesAndHealMerges(String network) throws Exception {
+        boolean netns = Root.requireLinkCutting(network);
+        try (LiveCluster c = LiveCluster.start("partition3-" + network, 3, netns ? 123 : 103, "majority", true, netns)) {
             c.sandbox.partition(List.of(List.of("node1"), List.of("node2", "node3")));
             try {
                 c.awaitQuorum("node1", List.of(1), false, DETECT);
@@ -38,10 +42,11 @@ class PartitionProcessTest {
         }
     }
 
-    @Test
-    void evenSplitWithClusteredPoolPresetKeepsQuorumOnTheLowestIdHalfOnly() throws Exception {
-        Root.requireLinkCutting();
-        try (LiveCluster c = LiveCluster.start("split22", 4, 104, "clustered-pool")) {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"loopback", "netns"})
+    void evenSplitWithClusteredPoolPresetKeepsQuorumOnTheLowestIdHalfOnly(String network) throws Exception {
+        boolean netns = Root.requireLinkCutting(network);
+        try (LiveCluster c = LiveCluster.start("split22-" + network, 4, netns ? 124 : 104, "clustered-pool", true, netns)) {
             c.sandbox.partition(List.of(List.of("node1", "node2"), List.of("node3", "node4")));
             try {
                 c.awaitQuorum("node1", List.of(1, 2), true, DETECT);
@@ -58,10 +63,11 @@ class PartitionProcessTest {
         }
     }
 
-    @Test
-    void evenSplitWithMajorityPresetLeavesNeitherHalfQuorate() throws Exception {
-        Root.requireLinkCutting();
-        try (LiveCluster c = LiveCluster.start("split22maj", 4, 105, "majority")) {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"loopback", "netns"})
+    void evenSplitWithMajorityPresetLeavesNeitherHalfQuorate(String network) throws Exception {
+        boolean netns = Root.requireLinkCutting(network);
+        try (LiveCluster c = LiveCluster.start("split22maj-" + network, 4, netns ? 125 : 105, "majority", true, netns)) {
             c.sandbox.partition(List.of(List.of("node1", "node2"), List.of("node3", "node4")));
             try {
                 c.awaitQuorum("node1", List.of(1, 2), false, DETECT);

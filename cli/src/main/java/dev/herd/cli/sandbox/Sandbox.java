@@ -27,7 +27,8 @@ public final class Sandbox {
     public static final int API_PORT = 8006;
     private static final Duration API_TIMEOUT = Duration.ofSeconds(5);
 
-    public record Options(int nodes, int subnet, String preset, String profile, List<String> jvmArgs,
+    /** @param netns each host in a network namespace of its own (root), instead of its own loopback address */
+    public record Options(int nodes, int subnet, String preset, String profile, boolean netns, List<String> jvmArgs,
                           Map<String, String> env) {
         public Options {
             if (nodes < 1 || nodes > 64) {
@@ -39,7 +40,8 @@ public final class Sandbox {
         }
     }
 
-    private record State(String clusterName, int subnet, String preset, String profile, List<SandboxNode> nodes) {}
+    private record State(String clusterName, int subnet, String preset, String profile, boolean netns,
+                         List<SandboxNode> nodes) {}
 
     private final Path dir;
     private State state;
@@ -70,13 +72,19 @@ public final class Sandbox {
         if (Files.exists(dir.resolve("sandbox.json"))) {
             throw new IOException("a sandbox already exists in " + dir + "; run 'herd sandbox down' first");
         }
+        if (options.netns()) {
+            String why = NetnsNetwork.unavailableReason();
+            if (why != null) {
+                throw new IOException("--netns: " + why);
+            }
+        }
         Files.createDirectories(dir);
         List<SandboxNode> nodes = new ArrayList<>();
         for (int i = 1; i <= options.nodes(); i++) {
             Path nodeDir = dir.resolve("node" + i);
             Files.createDirectories(nodeDir);
-            SandboxNode n = new SandboxNode(i, "node" + i, "127.0." + options.subnet() + "." + i, CLUSTER_PORT,
-                    API_PORT, nodeDir, 0);
+            String ip = options.netns() ? NetnsNetwork.ipOf(options.subnet(), i) : "127.0." + options.subnet() + "." + i;
+            SandboxNode n = new SandboxNode(i, "node" + i, ip, CLUSTER_PORT, API_PORT, nodeDir, 0);
             Files.writeString(n.configFile(), """
                     # herdd config of sandbox host %s (see docs/operations.md)
                     [node]
@@ -91,8 +99,13 @@ public final class Sandbox {
             nodes.add(n);
         }
         Sandbox sandbox = new Sandbox(dir, new State("sandbox", options.subnet(), options.preset(), options.profile(),
-                nodes));
+                options.netns(), nodes));
         sandbox.save();
+        if (options.netns()) {
+            new NetnsNetwork(options.subnet(), nodes).create();
+            progress.accept("created network namespaces herd-" + options.subnet() + "-1.." + nodes.size()
+                    + " on bridge herdbr" + options.subnet());
+        }
         for (SandboxNode n : nodes) {
             sandbox.startProcess(n, options.jvmArgs(), options.env());
             progress.accept("started " + n.name() + " (pid " + sandbox.node(n.name()).pid() + ") on " + n.ip());
@@ -162,6 +175,9 @@ public final class Sandbox {
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.herd.daemon.Herdd",
                 "--config", n.configFile().toString()));
+        if (state.netns()) {
+            cmd = new NetnsNetwork(state.subnet(), state.nodes()).wrap(n.index(), cmd); // ip netns exec: same pid
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(n.logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -213,7 +229,7 @@ public final class Sandbox {
 
     /** Cuts every link between nodes of different groups; nodes not named form a group of their own each. */
     public void partition(List<List<String>> groups) throws IOException {
-        String why = LinkCutter.unavailableReason();
+        String why = linksUnavailable();
         if (why != null) {
             throw new IOException(why);
         }
@@ -230,19 +246,19 @@ public final class Sandbox {
         for (SandboxNode n : state.nodes()) {
             groupOf.putIfAbsent(n.name(), lone++);
         }
-        LinkCutter links = links();
+        Links links = links();
         links.install();
         for (SandboxNode a : state.nodes()) {
             for (SandboxNode b : state.nodes()) {
-                if (!groupOf.get(a.name()).equals(groupOf.get(b.name()))) {
-                    links.cut(a.ip(), b.ip());
+                if (a.index() < b.index() && !groupOf.get(a.name()).equals(groupOf.get(b.name()))) {
+                    links.cut(a, b);
                 }
             }
         }
     }
 
     public void heal() throws IOException {
-        String why = LinkCutter.unavailableReason();
+        String why = linksUnavailable();
         if (why != null) {
             throw new IOException(why);
         }
@@ -258,7 +274,7 @@ public final class Sandbox {
                 waitForExit(n);
             }
         }
-        if (LinkCutter.unavailableReason() == null) {
+        if (linksUnavailable() == null) {
             links().remove();
         }
         Files.deleteIfExists(dir.resolve("sandbox.json"));
@@ -305,8 +321,16 @@ public final class Sandbox {
         }
     }
 
-    private LinkCutter links() {
-        return new LinkCutter("HERD-SBX-" + state.subnet());
+    private Links links() {
+        return state.netns() ? new NetnsNetwork(state.subnet(), state.nodes()) : new LinkCutter("HERD-SBX-" + state.subnet());
+    }
+
+    private String linksUnavailable() {
+        return state.netns() ? NetnsNetwork.unavailableReason() : LinkCutter.unavailableReason();
+    }
+
+    public boolean netns() {
+        return state.netns();
     }
 
     private SandboxNode requireRunning(String name) throws IOException {
@@ -352,7 +376,7 @@ public final class Sandbox {
     private void replace(SandboxNode updated) throws IOException {
         List<SandboxNode> next = new ArrayList<>(state.nodes());
         next.replaceAll(n -> n.index() == updated.index() ? updated : n);
-        state = new State(state.clusterName(), state.subnet(), state.preset(), state.profile(), next);
+        state = new State(state.clusterName(), state.subnet(), state.preset(), state.profile(), state.netns(), next);
         save();
     }
 
