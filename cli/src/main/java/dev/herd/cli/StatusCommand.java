@@ -46,9 +46,9 @@ final class StatusCommand implements Callable<Integer> {
         out.println();
         out.println("Nodes");
         out.println("-----");
-        out.printf("%4s  %-14s %-8s %-12s %-22s %s%n", "ID", "Name", "State", "Version", "Cluster address", "API");
+        out.printf("%4s  %-14s %-8s %-16s %-22s %s%n", "ID", "Name", "State", "Version", "Cluster address", "API");
         for (ApiTypes.NodeStatus n : s.nodes()) {
-            out.printf("%4d  %-14s %-8s %-12s %-22s %s%n", n.nodeId(), n.name() + (n.local() ? " *" : ""),
+            out.printf("%4d  %-14s %-8s %-16s %-22s %s%n", n.nodeId(), n.name() + (n.local() ? " *" : ""),
                     n.online() ? "online" : "offline", n.version() == null ? "-" : n.version(), n.clusterAddress(),
                     n.apiAddress());
         }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * A sandbox of real herdd processes for one test, with bounded waits that fail with what was last seen. Each test
@@ -114,10 +113,6 @@ final class LiveCluster implements AutoCloseable {
                 throw new IOException(e);
             }
         }
-    }
-
-    static <T> T value(Supplier<T> s) {
-        return s.get();
     }
 
     void dumpLogs() {
