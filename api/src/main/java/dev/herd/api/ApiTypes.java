@@ -20,8 +20,8 @@ public final class ApiTypes {
                              List<MemberVotes> members, String preset, String reason) {}
 
     public record ClusterStatus(String clusterName, int configVersion, int localNodeId, String localName,
-                                String version, String profile, List<NodeStatus> nodes, QuorumInfo quorum,
-                                List<String> warnings) {}
+                                String version, String profile, java.util.Map<String, Long> timeouts,
+                                List<NodeStatus> nodes, QuorumInfo quorum, List<String> warnings) {}
 
     /** A host not yet in a cluster answers this from GET /api/v1/status. */
     public record StandaloneStatus(String name, String version, String state, String hint) {}
@@ -31,6 +31,8 @@ public final class ApiTypes {
     public record JoinClusterRequest(String address, String joinToken) {}
 
     public record WhatIfRequest(List<String> down) {}
+
+    public record ExpectedVotesRequest(int expectedVotes) {}
 
     public record WhatIfResult(boolean keepsQuorum, List<Integer> down, List<Integer> survivors,
                                int expectedVotes, int totalVotes, int quorum, List<String> flags, String reason,

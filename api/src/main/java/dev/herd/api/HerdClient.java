@@ -24,6 +24,11 @@ public final class HerdClient {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
+    /** The same client with another request timeout (joins wait for the membership to form). */
+    public HerdClient withTimeout(Duration newTimeout) {
+        return new HerdClient(base.toString(), token, newTimeout);
+    }
+
     public URI base() {
         return base;
     }

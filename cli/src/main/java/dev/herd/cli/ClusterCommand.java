@@ -59,7 +59,7 @@ final class ClusterCommand {
 
         @Override
         public Integer call() throws Exception {
-            return print(spec, Target.resolve(Main.global()).post("/api/v1/cluster/join",
+            return print(spec, Target.resolve(Main.global()).withTimeout(java.time.Duration.ofSeconds(90)).post("/api/v1/cluster/join",
                     new ApiTypes.JoinClusterRequest(address, joinToken), ApiTypes.Message.class));
         }
     }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 
 /** `herd quorum …`: votequorum state, what-if, and the scenario simulator. */
 @Command(name = "quorum", description = "Quorum status, what-if analysis and scenario simulation.",
-        subcommands = {QuorumCommand.Status.class, QuorumCommand.WhatIf.class, QuorumCommand.Simulate.class})
+        subcommands = {QuorumCommand.Status.class, QuorumCommand.WhatIf.class, QuorumCommand.Expected.class,
+                QuorumCommand.Simulate.class})
 final class QuorumCommand {
 
     /** The body of `corosync-quorumtool -s` (tools/corosync-quorumtool.c display_quorum_data + membership). */
@@ -94,6 +95,22 @@ final class QuorumCommand {
                 out.printf("Advice:           %s%n", r.advice());
             }
             return r.keepsQuorum() ? 0 : Main.EXIT_NOT_QUORATE;
+        }
+    }
+
+    @Command(name = "expected", description = "Set expected votes at runtime (like pvecm expected / corosync-quorumtool "
+            + "-e): regain quorum after losing hosts for good. Never below the votes present.")
+    static final class Expected implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "VOTES")
+        int votes;
+
+        @Override
+        public Integer call() throws Exception {
+            return ClusterCommand.print(spec, Target.resolve(Main.global()).post("/api/v1/quorum/expected",
+                    new ApiTypes.ExpectedVotesRequest(votes), ApiTypes.Message.class));
         }
     }
 

@@ -41,6 +41,7 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("Config Version:   %d%n", s.configVersion());
         out.printf("Transport:        jgroups/tcp (encrypted, key-authenticated)%n");
         out.printf("Timeout profile:  %s%n", s.profile());
+        s.timeouts().forEach((k, v) -> out.printf("  %-26s %d%n", k, v));
         out.println();
         QuorumCommand.printQuorum(out, s.quorum());
         out.println();

@@ -48,6 +48,35 @@ public record TimeoutProfile(String name, long heartbeatIntervalMs, long suspect
         return profile;
     }
 
+    /** The profile with some values replaced (herdd.toml [timeouts]); keys are the snake_case names in docs. */
+    public TimeoutProfile withOverrides(Map<String, Long> overrides) {
+        if (overrides.isEmpty()) {
+            return this;
+        }
+        Map<String, Long> v = new java.util.LinkedHashMap<>(asMap());
+        for (Map.Entry<String, Long> e : overrides.entrySet()) {
+            if (!v.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("unknown timeout '" + e.getKey() + "'; known: " + v.keySet());
+            }
+            v.put(e.getKey(), e.getValue());
+        }
+        return new TimeoutProfile(name + "+overrides", v.get("heartbeat_interval_ms"), v.get("suspect_timeout_ms"),
+                v.get("verify_suspect_timeout_ms"), v.get("join_timeout_ms"), v.get("merge_min_interval_ms"),
+                v.get("merge_max_interval_ms"));
+    }
+
+    /** Every value by its configuration name, in a stable order (for `herd status` and docs). */
+    public Map<String, Long> asMap() {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("heartbeat_interval_ms", heartbeatIntervalMs);
+        m.put("suspect_timeout_ms", suspectTimeoutMs);
+        m.put("verify_suspect_timeout_ms", verifySuspectTimeoutMs);
+        m.put("join_timeout_ms", joinTimeoutMs);
+        m.put("merge_min_interval_ms", mergeMinIntervalMs);
+        m.put("merge_max_interval_ms", mergeMaxIntervalMs);
+        return m;
+    }
+
     public static List<String> names() {
         return List.of("fast", "default", "conservative");
     }

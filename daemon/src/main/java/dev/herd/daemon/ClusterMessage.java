@@ -17,7 +17,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = ClusterMessage.NodeInfoMessage.class, name = "nodeinfo"),
         @JsonSubTypes.Type(value = ClusterMessage.Hello.class, name = "hello"),
         @JsonSubTypes.Type(value = ClusterMessage.ConfigUpdate.class, name = "config"),
-        @JsonSubTypes.Type(value = ClusterMessage.NodeInfoRequest.class, name = "nodeinfo-request")
+        @JsonSubTypes.Type(value = ClusterMessage.NodeInfoRequest.class, name = "nodeinfo-request"),
+        @JsonSubTypes.Type(value = ClusterMessage.SetExpectedVotes.class, name = "set-expected-votes")
 })
 sealed interface ClusterMessage {
     int MAX_BYTES = 1 << 20;
@@ -45,6 +46,9 @@ sealed interface ClusterMessage {
             nodeIds = List.copyOf(nodeIds);
         }
     }
+
+    /** votequorum's VOTEQUORUM_RECONFIG_PARAM_EXPECTED_VOTES (`herd quorum expected N`): every member applies it. */
+    record SetExpectedVotes(int expectedVotes) implements ClusterMessage {}
 
     static byte[] encode(ClusterMessage message) {
         try {

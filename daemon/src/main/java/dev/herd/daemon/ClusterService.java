@@ -41,6 +41,7 @@ public final class ClusterService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterService.class);
     private static final long TICK_MS = 100;
     private static final long REQUEST_TIMEOUT_MS = 10_000;
+    private static final long JOIN_SETTLE_MS = 30_000;
     /**
      * corosync's totem never loses a message sent across a configuration change; JGroups may drop one sent just as
      * partitions merge ("message from non-member"), and a member whose nodeinfo was lost would not count. So a member
@@ -143,7 +144,7 @@ public final class ClusterService implements AutoCloseable {
         JoinProtocol.Accepted accepted = JoinProtocol.requestJoin(address, joinToken, new JoinProtocol.Request(
                 settings.name(), settings.clusterAddress().toString(), settings.apiAddress().toString(),
                 HerdVersion.current(), joinToken));
-        return call(() -> {
+        String joined = call(() -> {
             requireStandalone();
             ClusterKey key = ClusterKey.fromHex(accepted.clusterKeyHex());
             store.saveKey(key);
@@ -151,9 +152,27 @@ public final class ClusterService implements AutoCloseable {
             store.saveMembership(m);
             startMember(m, key);
             log.info("joined cluster '{}' as node {}", accepted.config().clusterName(), accepted.nodeId());
-            return new ApiTypes.Message("joined cluster '" + accepted.config().clusterName() + "' as node "
-                    + accepted.nodeId() + " (" + settings.name() + ")");
+            return "joined cluster '" + accepted.config().clusterName() + "' as node " + accepted.nodeId() + " ("
+                    + settings.name() + ")";
         });
+        // Return only once this host counts: until then the cluster's expected votes include a vote that is not
+        // present, and the next join (or any change) would be refused for want of quorum.
+        long deadline = System.nanoTime() + JOIN_SETTLE_MS * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (call(() -> quorum != null && quorum.status().quorate() && quorum.status().memberIds().size() > 1)) {
+                return new ApiTypes.Message(joined + "; in the membership and quorate");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new ApiFailure(504, joined + ", but after " + JOIN_SETTLE_MS / 1000 + " s it is not yet in a quorate "
+                + "membership", "check that the cluster address " + settings.clusterAddress() + " is reachable from "
+                + "the other hosts (firewall: TCP ports " + settings.clusterAddress().port() + " and "
+                + (settings.clusterAddress().port() + 100) + "); 'herd status' shows progress");
     }
 
     /** Another host asks to join (it presented the join token). Runs on a quorate member. */
@@ -224,6 +243,25 @@ public final class ClusterService implements AutoCloseable {
             String verb = forget ? "forgotten: it no longer counts for quorum and may never rejoin with id "
                     + target.id() : "removed from the cluster";
             return new ApiTypes.Message(target.name() + " (node " + target.id() + ") " + verb);
+        });
+    }
+
+    /**
+     * `herd quorum expected N` (pvecm expected, corosync-quorumtool -e): the operator's tool to regain quorum after
+     * losing hosts for good, or to raise expected votes. Allowed without quorum (that is its purpose) but never below
+     * the votes present, and never so that a quorate cluster becomes inquorate. Runtime only: not in the cluster
+     * config, gone at the next restart, and expected votes rise again as hosts return.
+     */
+    public ApiTypes.Message setExpectedVotes(int expectedVotes) throws ApiFailure {
+        return call(() -> {
+            requireMember();
+            Optional<String> refused = quorum.checkSetExpectedVotes(expectedVotes);
+            if (refused.isPresent()) {
+                throw new ApiFailure(409, refused.get(), "see 'herd quorum status' for the votes present");
+            }
+            log.warn("operator sets expected votes to {} (was {})", expectedVotes, quorum.status().expectedVotes());
+            send(new ClusterMessage.SetExpectedVotes(expectedVotes));
+            return new ApiTypes.Message("expected votes set to " + expectedVotes + " on the members of this partition");
         });
     }
 
@@ -342,6 +380,12 @@ public final class ClusterService implements AutoCloseable {
                 }
             }
             case ClusterMessage.ConfigUpdate c -> handleConfigUpdate(c.config());
+            case ClusterMessage.SetExpectedVotes e -> {
+                if (e.expectedVotes() >= 1) {
+                    quorum.handleSetExpectedVotes(e.expectedVotes(), nowMs());
+                    logQuorumChange();
+                }
+            }
             case ClusterMessage.NodeInfoRequest r -> {
                 if (r.nodeIds().contains(membership.localNodeId())) {
                     send(ClusterMessage.NodeInfoMessage.of(quorum.nodeInfo()));

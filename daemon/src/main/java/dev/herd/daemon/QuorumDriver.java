@@ -72,6 +72,14 @@ final class QuorumDriver {
         engine.handleConfigChange(config.quorumConfig(), nowMs);
     }
 
+    Optional<String> checkSetExpectedVotes(int expectedVotes) {
+        return engine.checkSetExpectedVotes(expectedVotes);
+    }
+
+    void handleSetExpectedVotes(int expectedVotes, long nowMs) {
+        engine.handleSetExpectedVotes(expectedVotes, nowMs);
+    }
+
     NodeInfo nodeInfo() {
         return engine.nodeInfo();
     }

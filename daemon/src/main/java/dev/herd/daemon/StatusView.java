@@ -40,7 +40,8 @@ final class StatusView {
             warnings.add("not quorate: " + q.reason() + "; the cluster configuration is read-only");
         }
         return new ApiTypes.ClusterStatus(m.config().clusterName(), m.config().configVersion(), m.localNodeId(),
-                settings.name(), HerdVersion.current(), settings.profile().name(), nodes, quorum(m, view, q), warnings);
+                settings.name(), HerdVersion.current(), settings.profile().name(), settings.profile().asMap(), nodes,
+                quorum(m, view, q), warnings);
     }
 
     static ApiTypes.QuorumInfo quorum(StateStore.Membership m, MembershipView view, QuorumStatus q) {

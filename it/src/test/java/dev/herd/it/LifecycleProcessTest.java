@@ -30,8 +30,9 @@ class LifecycleProcessTest {
                     .post("/api/v1/cluster/join", new ApiTypes.JoinClusterRequest(addr, "wrong"), ApiTypes.Message.class));
             assertThat(badToken.getMessage()).contains("wrong join token");
             for (String n : List.of("node2", "node3")) {
-                c.client(n).post("/api/v1/cluster/join", new ApiTypes.JoinClusterRequest(addr, token),
-                        ApiTypes.Message.class);
+                ApiTypes.Message joined = c.client(n).withTimeout(Duration.ofSeconds(90)).post("/api/v1/cluster/join",
+                        new ApiTypes.JoinClusterRequest(addr, token), ApiTypes.Message.class);
+                assertThat(joined.message()).contains("in the membership and quorate");
             }
             c.sandbox.awaitMembership(List.of("node1", "node2", "node3"), LiveCluster.CONVERGE);
 

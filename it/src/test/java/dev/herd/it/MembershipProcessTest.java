@@ -28,6 +28,14 @@ class MembershipProcessTest {
             c.sandbox.kill("node3"); // now only node1: 1 vote of 3 expected, below quorum 2
             c.awaitQuorum("node1", List.of(1), false, DETECT);
 
+            // The operator declares the others gone for now (pvecm expected 1): node1 regains quorum alone.
+            dev.herd.api.HerdClient.ApiException tooLow = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.herd.api.HerdClient.ApiException.class, () -> c.client("node1").post("/api/v1/quorum/expected",
+                            new ApiTypes.ExpectedVotesRequest(0), ApiTypes.Message.class));
+            assertThat(tooLow.status()).isEqualTo(409);
+            c.client("node1").post("/api/v1/quorum/expected", new ApiTypes.ExpectedVotesRequest(1), ApiTypes.Message.class);
+            c.awaitQuorum("node1", List.of(1), true, Duration.ofSeconds(5));
+
             c.sandbox.start("node2", List.of(), java.util.Map.of());
             c.sandbox.start("node3", List.of(), java.util.Map.of());
             for (String n : List.of("node1", "node2", "node3")) {

@@ -216,6 +216,44 @@ public final class Votequorum {
         }
     }
 
+    /**
+     * {@code corosync-quorumtool -e N} asked of this node (message_handler_req_lib_votequorum_setexpected): empty if
+     * corosync would accept it, else why not. votequorum.c: "Setting expected_votes < total_votes doesn't make sense.
+     * For quorate cluster prevent cluster to become unquorate."
+     */
+    public Optional<String> checkSetExpectedVotes(int expectedVotes) {
+        int totalVotes = 0;
+        for (ClusterNode node : nodes.values()) {
+            if (node.isMember()) {
+                totalVotes += node.votes;
+            }
+        }
+        if (expectedVotes < 1 || expectedVotes < totalVotes) {
+            return Optional.of("expected votes " + expectedVotes + " is below the " + totalVotes
+                    + " votes present; it must be at least that");
+        }
+        int newQuorum = QuorumRules.calculateQuorum(nodes.values(), quorum, true, expectedVotes, options.twoNode());
+        if (quorate && newQuorum > totalVotes) {
+            return Optional.of("expected votes " + expectedVotes + " would need quorum " + newQuorum + " but only "
+                    + totalVotes + " votes are present: the cluster would lose quorum");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * VOTEQUORUM_RECONFIG_PARAM_EXPECTED_VOTES delivered in agreed order (message_handler_req_exec_votequorum_reconfigure):
+     * every current member takes the new expected votes and quorum is recalculated with decrease allowed. Like
+     * corosync's runtime value it lasts until the next membership brings more votes (expected votes never stay below
+     * the votes present) or a restart. Callers check {@link #checkSetExpectedVotes} on the requesting node first.
+     */
+    public void handleSetExpectedVotes(int expectedVotes, long nowMs) {
+        if (expectedVotes < 1) {
+            throw new IllegalArgumentException("expected votes must be >= 1, got " + expectedVotes);
+        }
+        updateNodeExpectedVotes(expectedVotes);
+        recalculateQuorum(true, false); // "Allow decrease"
+    }
+
     /** What {@code corosync-quorumtool -s} would print on this node (message_handler_req_lib_votequorum_getinfo). */
     public QuorumStatus status() {
         int highestExpected = 0;

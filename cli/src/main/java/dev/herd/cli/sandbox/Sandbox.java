@@ -124,7 +124,7 @@ public final class Sandbox {
         progress.accept(first.name() + ": " + created.message().lines().findFirst().orElse(""));
         String token = client(first).getJson("/api/v1/cluster/join-token").get("join_token").asText();
         for (SandboxNode n : state.nodes().subList(1, state.nodes().size())) {
-            ApiTypes.Message joined = client(n).post("/api/v1/cluster/join",
+            ApiTypes.Message joined = client(n).withTimeout(Duration.ofSeconds(90)).post("/api/v1/cluster/join",
                     new ApiTypes.JoinClusterRequest(first.apiAddress(), token), ApiTypes.Message.class);
             progress.accept(n.name() + ": " + joined.message());
         }

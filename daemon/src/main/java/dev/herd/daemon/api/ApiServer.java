@@ -44,6 +44,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/quorum", ctx -> ctx.json(cluster.quorumInfo()));
             config.routes.post("/api/v1/quorum/what-if", ctx ->
                     ctx.json(cluster.whatIf(body(ctx, ApiTypes.WhatIfRequest.class).down())));
+            config.routes.post("/api/v1/quorum/expected", ctx -> {
+                ApiTypes.ExpectedVotesRequest req = body(ctx, ApiTypes.ExpectedVotesRequest.class);
+                ctx.json(cluster.setExpectedVotes(req.expectedVotes()));
+            });
             config.routes.post("/api/v1/cluster", ctx -> {
                 ApiTypes.CreateClusterRequest req = body(ctx, ApiTypes.CreateClusterRequest.class);
                 ctx.status(201).json(cluster.create(req.name(), req.preset()));

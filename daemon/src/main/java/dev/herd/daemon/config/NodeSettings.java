@@ -25,6 +25,8 @@ import java.util.Set;
  * [network]
  * cluster_address = "192.0.2.11:7800"
  * api_address = "127.0.0.1:8006"
+ * [timeouts]                     # optional: replace single values of the profile
+ * suspect_timeout_ms = 5000
  * </pre>
  */
 public record NodeSettings(Path file, String name, Path dataDir, TimeoutProfile profile, HostPort clusterAddress,
@@ -33,7 +35,8 @@ public record NodeSettings(Path file, String name, Path dataDir, TimeoutProfile 
     private static final Map<String, Set<String>> KNOWN_KEYS = Map.of(
             "node", Set.of("name", "data_dir", "profile", "id"),
             "network", Set.of("cluster_address", "api_address"),
-            "cluster", Set.of("name"));
+            "cluster", Set.of("name"),
+            "timeouts", Set.copyOf(TimeoutProfile.named("default").asMap().keySet()));
 
     public static NodeSettings load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -79,7 +82,16 @@ public record NodeSettings(Path file, String name, Path dataDir, TimeoutProfile 
         if (dataDir == null) {
             throw new IllegalArgumentException("node.data_dir is missing, e.g. data_dir = \"/var/lib/herd\"");
         }
-        TimeoutProfile profile = TimeoutProfile.named(text(root, "node", "profile", TimeoutProfile.DEFAULT_NAME));
+        java.util.Map<String, Long> overrides = new java.util.LinkedHashMap<>();
+        root.path("timeouts").fields().forEachRemaining(e -> {
+            if (!e.getValue().canConvertToLong() || e.getValue().asLong() <= 0) {
+                throw new IllegalArgumentException("timeouts." + e.getKey() + " must be a positive number of "
+                        + "milliseconds, got " + e.getValue());
+            }
+            overrides.put(e.getKey(), e.getValue().asLong());
+        });
+        TimeoutProfile profile = TimeoutProfile.named(text(root, "node", "profile", TimeoutProfile.DEFAULT_NAME))
+                .withOverrides(overrides);
         HostPort cluster = HostPort.parse(text(root, "network", "cluster_address", null), "network.cluster_address");
         HostPort api = HostPort.parse(text(root, "network", "api_address", "127.0.0.1:8006"), "network.api_address");
         if (cluster.equals(api)) {
