@@ -29,11 +29,13 @@ public final class GroupMembership implements AutoCloseable {
     private final JChannel channel;
     private final int localNodeId;
     private final String clusterName;
+    private final MessageSeal seal;
 
-    private GroupMembership(JChannel channel, int localNodeId, String clusterName) {
+    private GroupMembership(JChannel channel, int localNodeId, String clusterName, MessageSeal seal) {
         this.channel = channel;
         this.localNodeId = localNodeId;
         this.clusterName = clusterName;
+        this.seal = seal;
     }
 
     /**
@@ -48,6 +50,7 @@ public final class GroupMembership implements AutoCloseable {
         channel.addAddressGenerator(() -> ExtendedUUID.randomUUID("node" + localNodeId)
                 .put(NODE_ID_KEY, ByteBuffer.allocate(4).putInt(localNodeId).array()));
         channel.setDiscardOwnMessages(false);
+        MessageSeal seal = new MessageSeal(key);
         channel.setReceiver(new Receiver() {
             @Override
             public void viewAccepted(View view) {
@@ -61,10 +64,15 @@ public final class GroupMembership implements AutoCloseable {
                     log.warn("dropping a message from {}: the sender carries no Herd node id", msg.getSrc());
                     return;
                 }
-                listener.handleMessage(from, msg.getArray() == null ? new byte[0] : copyPayload(msg));
+                java.util.Optional<byte[]> payload = seal.open(msg.getArray() == null ? new byte[0] : copyPayload(msg));
+                if (payload.isEmpty()) {
+                    log.warn("dropping a message from node{} whose seal does not verify (tampered, or another key)", from);
+                    return;
+                }
+                listener.handleMessage(from, payload.get());
             }
         });
-        return new GroupMembership(channel, localNodeId, clusterName);
+        return new GroupMembership(channel, localNodeId, clusterName, seal);
     }
 
     /** Joins the group: blocks while GMS looks for a coordinator (join timeout × attempts), then has a first view. */
@@ -111,9 +119,9 @@ public final class GroupMembership implements AutoCloseable {
         return -1;
     }
 
-    /** Broadcasts to every member of the current view, in total order. */
+    /** Broadcasts to every member of the current view, in total order, sealed with the cluster key ({@link MessageSeal}). */
     public void broadcast(byte[] payload) throws Exception {
-        channel.send(new BytesMessage(null, payload));
+        channel.send(new BytesMessage(null, seal.seal(payload)));
     }
 
     /** Replaces the static member list after a host joined or left (TCPPING's initial_hosts). */
