@@ -42,32 +42,14 @@ public final class ClusterService implements AutoCloseable {
     private static final long TICK_MS = 100;
     private static final long REQUEST_TIMEOUT_MS = 10_000;
     private static final long JOIN_SETTLE_MS = 30_000;
-    /**
-     * corosync's totem never loses a message sent across a configuration change; JGroups may drop one sent just as
-     * partitions merge ("message from non-member"), and a member whose nodeinfo was lost would not count. So a member
-     * still missing a view member's nodeinfo this long after the view asks for it ({@link ClusterMessage.NodeInfoRequest});
-     * only the missing members answer. Nodeinfo is never re-sent blindly: a late copy of old expected votes would
-     * undo last_man_standing on a member whose window already fired (votequorum sends nodeinfo only at sync).
-     */
-    private static final long NODEINFO_GRACE_MS = 500;
-    /** Hello (name, version, config version) is re-sent this often; it carries nothing quorum uses. */
-    private static final long STATE_REFRESH_MS = 1000;
 
     private final NodeSettings settings;
     private final StateStore store;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "herd-cluster-loop"));
 
-    // Owned by the loop thread.
-    private StateStore.Membership membership;
-    private GroupMembership transport;
-    private QuorumDriver quorum;
-    private MembershipView view;
-    private final Map<Integer, ClusterMessage.Hello> hellos = new HashMap<>();
-    private Boolean lastQuorate;
-    private long lastRefreshMs;
-    private long viewChangedMs;
-    private long lastNodeInfoRequestMs;
+    /** Owned by the loop thread: null while standalone (no cluster.json). */
+    private MemberSession session;
 
     public ClusterService(NodeSettings settings, StateStore store) {
         this.settings = settings;
@@ -114,7 +96,7 @@ public final class ClusterService implements AutoCloseable {
             try {
                 dev.herd.quorum.QuorumOptions.preset(presetName, 1);
             } catch (IllegalArgumentException e) {
-                throw new ApiFailure(400, e.getMessage(), "see 'herd quorum presets'");
+                throw new ApiFailure(400, e.getMessage(), "presets are described in docs/quorum.md");
             }
             byte[] joinSecret = new byte[24];
             SecureRandom random = new SecureRandom();
@@ -159,7 +141,8 @@ public final class ClusterService implements AutoCloseable {
         // present, and the next join (or any change) would be refused for want of quorum.
         long deadline = System.nanoTime() + JOIN_SETTLE_MS * 1_000_000;
         while (System.nanoTime() < deadline) {
-            if (call(() -> quorum != null && quorum.status().quorate() && quorum.status().memberIds().size() > 1)) {
+            if (call(() -> session != null && session.quorumStatus().quorate()
+                    && session.quorumStatus().memberIds().size() > 1)) {
                 return new ApiTypes.Message(joined + "; in the membership and quorate");
             }
             try {
@@ -203,7 +186,7 @@ public final class ClusterService implements AutoCloseable {
             int id = m.config().nextNodeId();
             ClusterConfig next = m.config().withNode(new ClusterNodeEntry(id, request.name(), request.clusterAddress(),
                     request.apiAddress(), 1));
-            applyAndBroadcast(next);
+            session.applyAndBroadcast(next);
             log.info("accepted {} into the cluster as node {}", request.name(), id);
             return new JoinProtocol.Accepted(id, next, store.loadKey().toHex());
         });
@@ -215,7 +198,7 @@ public final class ClusterService implements AutoCloseable {
             if (m.config().nodes().size() > 1) {
                 requireQuorate("leave the cluster");
                 // Only the others adopt this config: it no longer holds this host.
-                send(new ClusterMessage.ConfigUpdate(m.config().withoutNode(m.localNodeId(), false)));
+                session.send(new ClusterMessage.ConfigUpdate(m.config().withoutNode(m.localNodeId(), false)));
                 // The config travels in total order; give it the time to be delivered before the transport goes.
                 Thread.sleep(300);
             }
@@ -233,13 +216,14 @@ public final class ClusterService implements AutoCloseable {
                 throw new ApiFailure(409, "cannot remove the host that answers this request (" + target.name() + ")",
                         "run 'herd cluster leave' on it, or ask another host with --api");
             }
+            MembershipView view = session.view();
             if (view != null && view.nodeIds().contains(target.id())) {
                 throw new ApiFailure(409, target.name() + " (node " + target.id() + ") is online: it is in the "
                         + "current membership", "stop herdd on " + target.name() + " or run 'herd cluster leave' "
                         + "there first; only a host that is down can be " + (forget ? "forgotten" : "removed"));
             }
             requireQuorate(forget ? "forget a host" : "remove a host");
-            applyAndBroadcast(m.config().withoutNode(target.id(), forget));
+            session.applyAndBroadcast(m.config().withoutNode(target.id(), forget));
             String verb = forget ? "forgotten: it no longer counts for quorum and may never rejoin with id "
                     + target.id() : "removed from the cluster";
             return new ApiTypes.Message(target.name() + " (node " + target.id() + ") " + verb);
@@ -255,12 +239,13 @@ public final class ClusterService implements AutoCloseable {
     public ApiTypes.Message setExpectedVotes(int expectedVotes) throws ApiFailure {
         return call(() -> {
             requireMember();
-            Optional<String> refused = quorum.checkSetExpectedVotes(expectedVotes);
+            Optional<String> refused = session.quorum().checkSetExpectedVotes(expectedVotes);
             if (refused.isPresent()) {
                 throw new ApiFailure(409, refused.get(), "see 'herd quorum status' for the votes present");
             }
-            log.warn("operator sets expected votes to {} (was {})", expectedVotes, quorum.status().expectedVotes());
-            send(new ClusterMessage.SetExpectedVotes(expectedVotes));
+            log.warn("operator sets expected votes to {} (was {})", expectedVotes,
+                    session.quorumStatus().expectedVotes());
+            session.send(new ClusterMessage.SetExpectedVotes(expectedVotes));
             return new ApiTypes.Message("expected votes set to " + expectedVotes + " on the members of this partition");
         });
     }
@@ -272,214 +257,56 @@ public final class ClusterService implements AutoCloseable {
     // ---- read side ----
 
     public Object status() throws ApiFailure {
-        return call(() -> membership == null
+        return call(() -> session == null
                 ? new ApiTypes.StandaloneStatus(settings.name(), HerdVersion.current(), "standalone",
                 "not in a cluster: run 'herd cluster create NAME' or 'herd cluster join ADDRESS --join-token TOKEN'")
-                : StatusView.cluster(settings, membership, view, quorum.status(), hellos));
+                : StatusView.cluster(settings, session.membership(), session.view(), session.quorumStatus(),
+                session.hellos()));
     }
 
     public ApiTypes.QuorumInfo quorumInfo() throws ApiFailure {
         return call(() -> {
-            requireMember();
-            return StatusView.quorum(membership, view, quorum.status());
+            StateStore.Membership m = requireMember();
+            return StatusView.quorum(m, session.view(), session.quorumStatus());
         });
     }
 
     public ApiTypes.WhatIfResult whatIf(List<String> down) throws ApiFailure {
         return call(() -> {
             StateStore.Membership m = requireMember();
-            return WhatIfView.evaluate(m, quorum, down);
+            return WhatIfView.evaluate(m, session.quorum(), down);
         });
     }
 
-    // ---- transport events (loop thread) ----
+    // ---- member / standalone (loop thread) ----
 
     private void startMember(StateStore.Membership m, ClusterKey key) throws Exception {
-        membership = m;
-        quorum = new QuorumDriver(m.localNodeId(), m.config());
-        hellos.clear();
-        List<Peer> peers = peersOf(m.config());
-        HostPort bind = settings.clusterAddress();
-        GroupMembership created = GroupMembership.create(m.config().clusterName(), m.localNodeId(), bind.host(), bind.port(), peers,
-                key, settings.profile(), new MembershipListener() {
-                    @Override
-                    public void handleView(MembershipView v) {
-                        loop.execute(() -> onView(v));
-                    }
-
-                    @Override
-                    public void handleMessage(int fromNodeId, byte[] payload) {
-                        loop.execute(() -> onMessage(fromNodeId, payload));
-                    }
-                });
-        transport = created;
-        // Joining blocks while GMS looks for a coordinator; the loop (and so the API) must keep answering meanwhile.
-        Thread.ofPlatform().name("herd-transport-connect").daemon().start(() -> {
+        session = new MemberSession(settings, store, m, key, loop, why -> {
             try {
-                created.connect();
-            } catch (Exception e) {
-                log.error("cannot join the cluster transport at {}: {}", bind, e.toString());
+                stopMember(why);
+            } catch (IOException e) {
+                log.error("cannot set the old membership aside: {}", e.getMessage());
             }
         });
     }
 
     private void stopMember(String why) throws IOException {
-        if (transport != null) {
-            transport.close();
+        if (session != null) {
+            session.close();
+            session = null;
         }
-        transport = null;
-        quorum = null;
-        view = null;
-        hellos.clear();
-        membership = null;
-        lastQuorate = null;
         java.nio.file.Path kept = store.retireMembership(why);
         log.warn("{}: cluster membership set aside in {}", why, kept);
     }
 
-    private void onView(MembershipView v) {
-        if (membership == null) {
-            return;
-        }
-        view = v;
-        log.info("membership view {}: nodes {}{}", v.viewId(), v.nodeIds(), v.merged() ? " (merged)" : "");
-        hellos.keySet().retainAll(v.nodeIds());
-        NodeInfo info = quorum.handleView(v.nodeIds(), membership.config(), nowMs());
-        sendHello();
-        send(ClusterMessage.NodeInfoMessage.of(info));
-        lastRefreshMs = nowMs();
-        viewChangedMs = lastRefreshMs;
-        logQuorumChange();
-    }
-
-    private void onMessage(int from, byte[] payload) {
-        if (membership == null) {
-            return;
-        }
-        ClusterMessage message;
-        try {
-            message = ClusterMessage.decode(payload);
-        } catch (IOException e) {
-            log.warn("dropped an undecodable message of {} bytes from node {}: {}", payload.length, from,
-                    e.getMessage().lines().findFirst().orElse(""));
-            return;
-        }
-        switch (message) {
-            case ClusterMessage.NodeInfoMessage n -> {
-                if (n.nodeId() != from) {
-                    log.warn("node {} sent nodeinfo claiming to be node {}: dropped", from, n.nodeId());
-                    return;
-                }
-                quorum.handleNodeInfo(n.toNodeInfo(), nowMs());
-                logQuorumChange();
-            }
-            case ClusterMessage.Hello h -> {
-                hellos.put(from, h);
-                if (h.configVersion() < membership.config().configVersion()) {
-                    send(new ClusterMessage.ConfigUpdate(membership.config()));
-                }
-            }
-            case ClusterMessage.ConfigUpdate c -> handleConfigUpdate(c.config());
-            case ClusterMessage.SetExpectedVotes e -> {
-                if (e.expectedVotes() >= 1) {
-                    quorum.handleSetExpectedVotes(e.expectedVotes(), nowMs());
-                    logQuorumChange();
-                }
-            }
-            case ClusterMessage.NodeInfoRequest r -> {
-                if (r.nodeIds().contains(membership.localNodeId())) {
-                    send(ClusterMessage.NodeInfoMessage.of(quorum.nodeInfo()));
-                }
-            }
-        }
-    }
-
-    private void handleConfigUpdate(ClusterConfig incoming) {
-        ClusterConfig mine = membership.config();
-        if (!incoming.clusterName().equals(mine.clusterName()) || incoming.configVersion() <= mine.configVersion()) {
-            return;
-        }
-        try {
-            if (incoming.node(membership.localNodeId()).isEmpty()) {
-                stopMember("removed from cluster '" + mine.clusterName() + "' by config version "
-                        + incoming.configVersion());
-                return;
-            }
-            adopt(incoming);
-        } catch (IOException e) {
-            log.error("cannot persist cluster config version {}: {}", incoming.configVersion(), e.getMessage());
-        }
-    }
-
-    private void applyAndBroadcast(ClusterConfig next) throws IOException {
-        adopt(next);
-        send(new ClusterMessage.ConfigUpdate(next));
-    }
-
-    private void adopt(ClusterConfig next) throws IOException {
-        StateStore.Membership m = new StateStore.Membership(membership.localNodeId(), next);
-        store.saveMembership(m);
-        membership = m;
-        quorum.handleConfigChange(next, nowMs());
-        transport.updatePeers(peersOf(next));
-        log.info("cluster config version {}: nodes {}", next.configVersion(),
-                next.nodes().stream().map(ClusterNodeEntry::name).toList());
-        logQuorumChange();
-    }
-
     private void tick() {
-        if (quorum == null) {
+        if (session == null) {
             return;
         }
         try {
-            long now = nowMs();
-            quorum.tick(now).ifPresent(info -> send(ClusterMessage.NodeInfoMessage.of(info)));
-            if (view != null && now - lastRefreshMs >= STATE_REFRESH_MS) {
-                lastRefreshMs = now;
-                sendHello();
-            }
-            maybeRequestMissingNodeInfo(now);
-            logQuorumChange();
+            session.tick();
         } catch (RuntimeException e) {
-            log.error("quorum tick failed", e);
-        }
-    }
-
-    private void maybeRequestMissingNodeInfo(long now) {
-        if (view == null || now - viewChangedMs < NODEINFO_GRACE_MS || now - lastNodeInfoRequestMs < NODEINFO_GRACE_MS) {
-            return;
-        }
-        java.util.Set<Integer> missing = new java.util.TreeSet<>(quorum.members());
-        missing.removeAll(quorum.status().memberIds());
-        if (!missing.isEmpty()) {
-            lastNodeInfoRequestMs = now;
-            log.info("no nodeinfo yet from nodes {} of view {}: asking them to send it again", missing, view.viewId());
-            send(new ClusterMessage.NodeInfoRequest(List.copyOf(missing)));
-        }
-    }
-
-    private void sendHello() {
-        send(new ClusterMessage.Hello(membership.localNodeId(), settings.name(), HerdVersion.current(),
-                membership.config().configVersion()));
-    }
-
-    private void send(ClusterMessage message) {
-        if (transport == null) {
-            return;
-        }
-        try {
-            transport.broadcast(ClusterMessage.encode(message));
-        } catch (Exception e) {
-            log.warn("broadcast of {} failed: {}", message.getClass().getSimpleName(), e.toString());
-        }
-    }
-
-    private void logQuorumChange() {
-        QuorumStatus s = quorum.status();
-        if (lastQuorate == null || lastQuorate != s.quorate()) {
-            log.info("quorum {}: {} (total votes {}, quorum {}, expected {})", s.quorate() ? "GAINED" : "LOST",
-                    s.reason(), s.totalVotes(), s.quorum(), s.expectedVotes());
-            lastQuorate = s.quorate();
+            log.error("cluster tick failed", e);
         }
     }
 
@@ -490,38 +317,28 @@ public final class ClusterService implements AutoCloseable {
                 settings.apiAddress().toString(), 1);
     }
 
-    private static List<Peer> peersOf(ClusterConfig config) {
-        return config.nodes().stream().map(n -> {
-            HostPort hp = HostPort.parse(n.clusterAddress(), "cluster address of " + n.name());
-            return new Peer(n.id(), hp.host(), hp.port());
-        }).toList();
-    }
-
     private StateStore.Membership requireMember() throws ApiFailure {
-        if (membership == null) {
+        if (session == null) {
             throw new ApiFailure(409, settings.name() + " is not in a cluster",
                     "run 'herd cluster create NAME' or 'herd cluster join ADDRESS --join-token TOKEN'");
         }
-        return membership;
+        return session.membership();
     }
 
     private void requireStandalone() throws ApiFailure {
-        if (membership != null) {
-            throw new ApiFailure(409, settings.name() + " is already node " + membership.localNodeId()
-                    + " of cluster '" + membership.config().clusterName() + "'", "run 'herd cluster leave' first");
+        if (session != null) {
+            StateStore.Membership m = session.membership();
+            throw new ApiFailure(409, settings.name() + " is already node " + m.localNodeId()
+                    + " of cluster '" + m.config().clusterName() + "'", "run 'herd cluster leave' first");
         }
     }
 
     private void requireQuorate(String action) throws ApiFailure {
-        QuorumStatus s = quorum.status();
+        QuorumStatus s = session.quorumStatus();
         if (!s.quorate()) {
             throw new ApiFailure(503, "not quorate: cannot " + action + " (" + s.reason() + ")",
                     "bring enough hosts back online; see 'herd quorum status'");
         }
-    }
-
-    private static long nowMs() {
-        return System.nanoTime() / 1_000_000;
     }
 
     private <T> T call(Callable<T> task) throws ApiFailure {
@@ -546,8 +363,8 @@ public final class ClusterService implements AutoCloseable {
     @Override
     public void close() {
         loop.submit(() -> {
-            if (transport != null) {
-                transport.close();
+            if (session != null) {
+                session.close();
             }
         });
         loop.shutdown();

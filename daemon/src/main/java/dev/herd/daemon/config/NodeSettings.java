@@ -83,7 +83,7 @@ public record NodeSettings(Path file, String name, Path dataDir, TimeoutProfile 
             throw new IllegalArgumentException("node.data_dir is missing, e.g. data_dir = \"/var/lib/herd\"");
         }
         java.util.Map<String, Long> overrides = new java.util.LinkedHashMap<>();
-        root.path("timeouts").fields().forEachRemaining(e -> {
+        root.path("timeouts").properties().forEach(e -> {
             if (!e.getValue().canConvertToLong() || e.getValue().asLong() <= 0) {
                 throw new IllegalArgumentException("timeouts." + e.getKey() + " must be a positive number of "
                         + "milliseconds, got " + e.getValue());
