@@ -42,6 +42,7 @@ public final class ClusterService implements AutoCloseable {
     private static final long TICK_MS = 100;
     private static final long REQUEST_TIMEOUT_MS = 10_000;
     private static final long JOIN_SETTLE_MS = 30_000;
+    private static final long LEAVE_DELIVERY_MS = 5_000;
 
     private final NodeSettings settings;
     private final StateStore store;
@@ -193,18 +194,35 @@ public final class ClusterService implements AutoCloseable {
     }
 
     public ApiTypes.Message leave() throws ApiFailure {
-        return call(() -> {
-            StateStore.Membership m = requireMember();
-            if (m.config().nodes().size() > 1) {
+        StateStore.Membership m = call(() -> {
+            StateStore.Membership current = requireMember();
+            if (current.config().nodes().size() > 1) {
                 requireQuorate("leave the cluster");
-                // Only the others adopt this config: it no longer holds this host.
-                session.send(new ClusterMessage.ConfigUpdate(m.config().withoutNode(m.localNodeId(), false)));
-                // The config travels in total order; give it the time to be delivered before the transport goes.
-                Thread.sleep(300);
+                session.leave(); // the session ends when its own config update comes back in total order
+            } else {
+                stopMember("left single-host cluster '" + current.config().clusterName() + "'");
             }
-            stopMember("left the cluster with 'herd cluster leave'");
-            return new ApiTypes.Message(settings.name() + " left cluster '" + m.config().clusterName() + "'");
+            return current;
         });
+        long deadline = System.nanoTime() + LEAVE_DELIVERY_MS * 1_000_000;
+        while (call(() -> session != null) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        boolean delivered = call(() -> {
+            if (session == null) {
+                return true;
+            }
+            stopMember("left the cluster with 'herd cluster leave' (own config update not seen back within "
+                    + LEAVE_DELIVERY_MS + " ms)");
+            return false;
+        });
+        return new ApiTypes.Message(settings.name() + " left cluster '" + m.config().clusterName() + "'"
+                + (delivered ? "" : "; the others may still list it: check 'herd status' there"));
     }
 
     public ApiTypes.Message remove(String node, boolean forget) throws ApiFailure {

@@ -55,6 +55,7 @@ final class MemberSession {
     private long viewChangedMs;
     private long lastNodeInfoRequestMs;
     private boolean closed;
+    private boolean leaving;
 
     /**
      * Builds the transport and starts joining in the background: joining blocks while GMS looks for a coordinator,
@@ -131,6 +132,15 @@ final class MemberSession {
         }
     }
 
+    /**
+     * `herd cluster leave`: broadcasts the node list without this host. When that config comes back to us in total
+     * order, it has been sequenced for every member, and {@code onRemoved} ends this session.
+     */
+    void leave() {
+        leaving = true;
+        send(new ClusterMessage.ConfigUpdate(membership.config().withoutNode(membership.localNodeId(), false)));
+    }
+
     void handleSetExpectedVotes(int expectedVotes) {
         quorum.handleSetExpectedVotes(expectedVotes, nowMs());
         logQuorumChange();
@@ -200,8 +210,8 @@ final class MemberSession {
             return;
         }
         if (incoming.node(membership.localNodeId()).isEmpty()) {
-            onRemoved.accept("removed from cluster '" + mine.clusterName() + "' by config version "
-                    + incoming.configVersion());
+            onRemoved.accept(leaving ? "left cluster '" + mine.clusterName() + "' with 'herd cluster leave'"
+                    : "removed from cluster '" + mine.clusterName() + "' by config version " + incoming.configVersion());
             return;
         }
         try {
