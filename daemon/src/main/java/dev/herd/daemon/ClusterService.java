@@ -124,9 +124,8 @@ public final class ClusterService implements AutoCloseable {
             return null;
         });
         // The remote call runs outside the loop: the remote host may take a while.
-        JoinProtocol.Accepted accepted = JoinProtocol.requestJoin(address, joinToken, new JoinProtocol.Request(
-                settings.name(), settings.clusterAddress().toString(), settings.apiAddress().toString(),
-                HerdVersion.current(), joinToken));
+        JoinProtocol.Accepted accepted = JoinProtocol.requestJoin(address, joinToken, settings.name(),
+                settings.clusterAddress().toString(), settings.apiAddress().toString(), HerdVersion.current());
         String joined = call(() -> {
             requireStandalone();
             ClusterKey key = ClusterKey.fromHex(accepted.clusterKeyHex());
@@ -160,10 +159,10 @@ public final class ClusterService implements AutoCloseable {
     }
 
     /** Another host asks to join (it presented the join token). Runs on a quorate member. */
-    public JoinProtocol.Accepted acceptJoin(JoinProtocol.Request request) throws ApiFailure {
+    public JoinProtocol.Sealed acceptJoin(JoinProtocol.Request request) throws ApiFailure {
         return call(() -> {
             StateStore.Membership m = requireMember();
-            if (!JoinProtocol.tokenMatches(m.config().joinToken(), request.joinToken())) {
+            if (!JoinCrypto.verify(m.config().joinToken(), request)) {
                 throw new ApiFailure(403, "wrong join token", "get it with 'herd cluster join-token' on a member");
             }
             if (!HerdVersion.current().equals(request.version())) {
@@ -189,7 +188,8 @@ public final class ClusterService implements AutoCloseable {
                     request.apiAddress(), 1));
             session.applyAndBroadcast(next);
             log.info("accepted {} into the cluster as node {}", request.name(), id);
-            return new JoinProtocol.Accepted(id, next, store.loadKey().toHex());
+            return JoinProtocol.seal(m.config().joinToken(), request,
+                    new JoinProtocol.Accepted(id, next, store.loadKey().toHex()));
         });
     }
 

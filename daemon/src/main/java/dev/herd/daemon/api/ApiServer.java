@@ -86,7 +86,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static void authenticate(Context ctx, String apiToken) {
         if (ctx.path().equals(JoinProtocol.PATH)) {
-            return; // authenticated by the join token inside ClusterService.acceptJoin
+            return; // authenticated by the proof of the join token inside ClusterService.acceptJoin
         }
         String header = ctx.header("Authorization");
         String presented = header != null && header.startsWith("Bearer ") ? header.substring(7).strip() : "";
