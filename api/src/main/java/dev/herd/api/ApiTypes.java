@@ -26,7 +26,8 @@ public final class ApiTypes {
     /** A host not yet in a cluster answers this from GET /api/v1/status. */
     public record StandaloneStatus(String name, String version, String state, String hint) {}
 
-    public record CreateClusterRequest(String name, String preset, List<String> quorumOptions) {}
+    /** @param expectedVotes corosync's quorum.expected_votes override; null to count the node list's votes */
+    public record CreateClusterRequest(String name, String preset, Integer expectedVotes) {}
 
     public record JoinClusterRequest(String address, String joinToken) {}
 

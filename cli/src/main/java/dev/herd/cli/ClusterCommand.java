@@ -38,10 +38,14 @@ final class ClusterCommand {
                 description = "Quorum preset: majority (Proxmox VE) or clustered-pool (XenServer). Default: ${DEFAULT-VALUE}.")
         String preset;
 
+        @Option(names = "--expected-votes", paramLabel = "VOTES",
+                description = "Override expected votes (corosync's quorum.expected_votes); default: the node list's votes.")
+        Integer expectedVotes;
+
         @Override
         public Integer call() throws Exception {
             return print(spec, Target.resolve(Main.global()).post("/api/v1/cluster",
-                    new ApiTypes.CreateClusterRequest(name, preset, List.of()), ApiTypes.Message.class));
+                    new ApiTypes.CreateClusterRequest(name, preset, expectedVotes), ApiTypes.Message.class));
         }
     }
 

@@ -86,7 +86,7 @@ public final class ClusterService implements AutoCloseable {
 
     // ---- lifecycle requests (API) ----
 
-    public ApiTypes.Message create(String clusterName, String preset) throws ApiFailure {
+    public ApiTypes.Message create(String clusterName, String preset, Integer expectedVotes) throws ApiFailure {
         return call(() -> {
             requireStandalone();
             if (clusterName == null || !clusterName.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,31}")) {
@@ -95,16 +95,17 @@ public final class ClusterService implements AutoCloseable {
             }
             String presetName = preset == null ? "majority" : preset;
             try {
-                dev.herd.quorum.QuorumOptions.preset(presetName, 1);
+                dev.herd.quorum.QuorumOptions.preset(presetName, 1).withExpectedVotes(expectedVotes)
+                        .validate(List.of(dev.herd.quorum.NodeConfig.of(1)));
             } catch (IllegalArgumentException e) {
-                throw new ApiFailure(400, e.getMessage(), "presets are described in docs/quorum.md");
+                throw new ApiFailure(400, e.getMessage(), "presets and options are described in docs/quorum.md");
             }
             byte[] joinSecret = new byte[24];
             SecureRandom random = new SecureRandom();
             random.nextBytes(joinSecret);
             ClusterNodeEntry self = selfEntry(1);
             ClusterConfig config = new ClusterConfig(clusterName, 1, presetName, HexFormat.of().formatHex(joinSecret),
-                    List.of(self), List.of());
+                    List.of(self), List.of(), expectedVotes);
             ClusterKey key = ClusterKey.generate(random);
             store.saveKey(key);
             StateStore.Membership m = new StateStore.Membership(1, config);

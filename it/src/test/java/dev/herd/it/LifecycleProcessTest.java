@@ -21,7 +21,7 @@ class LifecycleProcessTest {
     void joinChecksTokenAndVersionRemoveRefusesLiveHostsForgetAndLeaveWork() throws Exception {
         try (LiveCluster c = LiveCluster.start("lifecycle", 4, 107, "majority", false)) {
             HerdClient n1 = c.client("node1");
-            n1.post("/api/v1/cluster", new ApiTypes.CreateClusterRequest("life", "majority", List.of()),
+            n1.post("/api/v1/cluster", new ApiTypes.CreateClusterRequest("life", "majority", null),
                     ApiTypes.Message.class);
             String token = n1.getJson("/api/v1/cluster/join-token").get("join_token").asText();
             String addr = c.sandbox.node("node1").apiAddress();

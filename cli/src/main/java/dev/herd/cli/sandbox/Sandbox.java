@@ -120,7 +120,7 @@ public final class Sandbox {
     public void formCluster(Consumer<String> progress, Duration timeout) throws IOException {
         SandboxNode first = state.nodes().getFirst();
         ApiTypes.Message created = client(first).post("/api/v1/cluster",
-                new ApiTypes.CreateClusterRequest(state.clusterName(), state.preset(), List.of()), ApiTypes.Message.class);
+                new ApiTypes.CreateClusterRequest(state.clusterName(), state.preset(), null), ApiTypes.Message.class);
         progress.accept(first.name() + ": " + created.message().lines().findFirst().orElse(""));
         String token = client(first).getJson("/api/v1/cluster/join-token").get("join_token").asText();
         for (SandboxNode n : state.nodes().subList(1, state.nodes().size())) {

@@ -50,7 +50,7 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.post("/api/v1/cluster", ctx -> {
                 ApiTypes.CreateClusterRequest req = body(ctx, ApiTypes.CreateClusterRequest.class);
-                ctx.status(201).json(cluster.create(req.name(), req.preset()));
+                ctx.status(201).json(cluster.create(req.name(), req.preset(), req.expectedVotes()));
             });
             config.routes.post("/api/v1/cluster/join", ctx -> {
                 ApiTypes.JoinClusterRequest req = body(ctx, ApiTypes.JoinClusterRequest.class);

@@ -13,10 +13,11 @@ import java.util.TreeSet;
  * What every member of the cluster holds identically (corosync.conf's totem + nodelist + quorum sections): changed
  * only by a quorate member, each change bumping {@code configVersion}; the highest version wins when members meet.
  *
- * @param forgotten node ids declared permanently dead (`herd node forget`): never reused, never let back in
+ * @param forgotten     node ids declared permanently dead (`herd node forget`): never reused, never let back in
+ * @param expectedVotes corosync.conf's quorum.expected_votes: overrides the node list's votes when set (null: not set)
  */
 public record ClusterConfig(String clusterName, int configVersion, String quorumPreset, String joinToken,
-                            List<ClusterNodeEntry> nodes, List<Integer> forgotten) {
+                            List<ClusterNodeEntry> nodes, List<Integer> forgotten, Integer expectedVotes) {
     public ClusterConfig {
         nodes = List.copyOf(nodes.stream().sorted(Comparator.comparingInt(ClusterNodeEntry::id)).toList());
         forgotten = List.copyOf(new TreeSet<>(forgotten));
@@ -50,7 +51,7 @@ public record ClusterConfig(String clusterName, int configVersion, String quorum
     public ClusterConfig withNode(ClusterNodeEntry entry) {
         List<ClusterNodeEntry> next = new ArrayList<>(nodes);
         next.add(entry);
-        return new ClusterConfig(clusterName, configVersion + 1, quorumPreset, joinToken, next, forgotten);
+        return new ClusterConfig(clusterName, configVersion + 1, quorumPreset, joinToken, next, forgotten, expectedVotes);
     }
 
     public ClusterConfig withoutNode(int id, boolean forget) {
@@ -59,11 +60,11 @@ public record ClusterConfig(String clusterName, int configVersion, String quorum
         if (forget) {
             gone.add(id);
         }
-        return new ClusterConfig(clusterName, configVersion + 1, quorumPreset, joinToken, next, gone);
+        return new ClusterConfig(clusterName, configVersion + 1, quorumPreset, joinToken, next, gone, expectedVotes);
     }
 
     public QuorumConfig quorumConfig() {
         List<NodeConfig> voters = nodes.stream().map(n -> new NodeConfig(n.id(), n.votes())).toList();
-        return new QuorumConfig(voters, QuorumOptions.preset(quorumPreset, voters.size()));
+        return new QuorumConfig(voters, QuorumOptions.preset(quorumPreset, voters.size()).withExpectedVotes(expectedVotes));
     }
 }
