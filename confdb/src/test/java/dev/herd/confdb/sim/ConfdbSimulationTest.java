@@ -1,0 +1,192 @@
+package dev.herd.confdb.sim;
+
+import dev.herd.confdb.Change;
+import dev.herd.confdb.ClientRequest;
+import dev.herd.confdb.ClientResult;
+import dev.herd.confdb.Limits;
+import dev.herd.confdb.Op;
+import dev.herd.confdb.Output;
+import dev.herd.confdb.ReplicaState;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Seeded simulation of 3–9 confdb replicas under partitions, crashes, restarts, message loss at view changes and late
+ * quorum, with random writes, CAS, deletes and locks; {@link Invariants} checked after every event, then a final
+ * heal must converge every host. A failure prints the seed and the last events; {@code -Dsim.seed=N} replays one,
+ * {@code -Dsim.seeds=N} runs more.
+ */
+class ConfdbSimulationTest {
+
+    private static final int SEEDS = 200;
+    private static final int EVENTS_PER_RUN = 400;
+    private static final int LOG_TAIL = 80;
+    private static final Limits LIMITS = new Limits(Limits.MIB, 128L * Limits.MIB, 255, 64, 500);
+
+    static LongStream seeds() {
+        String replay = System.getProperty("sim.seed", "");
+        if (replay.matches("-?\\d+")) {
+            return LongStream.of(Long.parseLong(replay));
+        }
+        return LongStream.range(0, Long.getLong("sim.seeds", SEEDS));
+    }
+
+    private final ArrayDeque<String> log = new ArrayDeque<>();
+    private final Invariants invariants = new Invariants();
+    private final Map<Long, Op> submitted = new HashMap<>();
+    private SimCluster cluster;
+    private String violation;
+    private int acks;
+    private int applied;
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void invariantsHoldAfterEveryEvent(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int n = 3 + random.nextInt(7);
+        cluster = new SimCluster(n, LIMITS, random, this::observe);
+        Workload workload = new Workload();
+        note("seed " + seed + ": " + n + " hosts");
+        for (int id = 1; id <= n; id++) {
+            if (random.nextInt(5) > 0) {
+                cluster.start(id);
+            }
+        }
+        for (int step = 0; step < EVENTS_PER_RUN && violation == null; step++) {
+            cluster.nowMs += random.nextInt(40);
+            randomEvent(random, cluster, workload);
+            if (violation == null) {
+                violation = invariants.check(cluster);
+            }
+        }
+        if (violation == null) {
+            violation = convergeAfterHeal(cluster);
+        }
+        if (violation != null) {
+            fail(violation + "\nreplay with -Dsim.seed=" + seed + "\nlast events:\n" + String.join("\n", log)
+                    + "\nhosts:\n" + String.join("\n", cluster.live().stream().map(h -> h.replica.toString()).toList()));
+        }
+    }
+
+    private void randomEvent(SplittableRandom random, SimCluster cluster, Workload workload) {
+        List<SimCluster.Host> live = cluster.live();
+        List<SimCluster.Host> pending = cluster.withPending();
+        int choice = random.nextInt(100);
+        if (choice < 55 && !pending.isEmpty()) {
+            cluster.deliverOne(pending.get(random.nextInt(pending.size())));
+        } else if (choice < 75 && !live.isEmpty()) {
+            SimCluster.Host h = live.get(random.nextInt(live.size()));
+            ClientRequest request = workload.next(random, h);
+            submitted.put(request.requestId(), request.op());
+            note("t=" + cluster.nowMs + " node" + h.id + " submits #" + request.requestId() + " " + describe(request.op()));
+            cluster.process(h, h.replica.submit(request, cluster.clockOf(h)));
+        } else if (choice < 82 && !live.isEmpty()) {
+            SimCluster.Host h = live.get(random.nextInt(live.size()));
+            cluster.process(h, h.replica.tick(cluster.clockOf(h)));
+        } else if (choice < 88 && !live.isEmpty()) {
+            cluster.settleQuorum(live.get(random.nextInt(live.size())));
+        } else if (choice < 92) {
+            List<Set<Integer>> groups = List.of(new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
+            int groupCount = random.nextInt(4) == 0 ? 3 : 2;
+            for (int id = 1; id <= cluster.n; id++) {
+                if (random.nextInt(10) > 0) {
+                    groups.get(random.nextInt(groupCount)).add(id);
+                }
+            }
+            note("t=" + cluster.nowMs + " partition " + groups);
+            cluster.partition(groups);
+        } else if (choice < 95) {
+            note("t=" + cluster.nowMs + " heal");
+            cluster.heal();
+        } else if (choice < 97 && !live.isEmpty()) {
+            SimCluster.Host h = live.get(random.nextInt(live.size()));
+            note("t=" + cluster.nowMs + " crash node" + h.id);
+            cluster.crash(h.id);
+        } else {
+            List<Integer> down = cluster.hosts.values().stream().filter(h -> h.replica == null).map(h -> h.id).toList();
+            if (!down.isEmpty()) {
+                int id = down.get(random.nextInt(down.size()));
+                note("t=" + cluster.nowMs + " restart node" + id);
+                cluster.start(id);
+            }
+        }
+    }
+
+    /** Liveness after faults: heal, start everyone, let votequorum settle, deliver everything: all must agree. */
+    private String convergeAfterHeal(SimCluster cluster) {
+        note("final heal");
+        cluster.heal();
+        cluster.hosts.values().stream().filter(h -> h.replica == null).map(h -> h.id).toList().forEach(cluster::start);
+        cluster.live().forEach(cluster::settleQuorum);
+        for (int i = 0; i < 1_000_000 && violation == null; i++) {
+            List<SimCluster.Host> pending = cluster.withPending();
+            if (pending.isEmpty()) {
+                break;
+            }
+            cluster.deliverOne(pending.get(i % pending.size()));
+        }
+        if (violation != null) {
+            return violation;
+        }
+        long digest = cluster.live().get(0).replica.digest();
+        for (SimCluster.Host h : cluster.live()) {
+            if (!(h.replica.state() instanceof ReplicaState.Active) || h.replica.digest() != digest) {
+                return "not converged after heal: " + h.replica;
+            }
+        }
+        return invariants.check(cluster);
+    }
+
+    private void observe(SimCluster.Host h, Output out) {
+        for (ClientResult r : out.results()) {
+            Op op = submitted.get(r.requestId());
+            note("  node" + h.id + " -> #" + r.requestId() + " " + r);
+            if (r instanceof ClientResult.Acked ack) {
+                acks++;
+                byte[] value = switch (op) {
+                    case Op.Set set -> set.value();
+                    case Op.Lock lock -> ("leaseMs=" + lock.leaseMs()).getBytes(StandardCharsets.US_ASCII);
+                    case Op.Delete d -> null;
+                    case Op.Unlock u -> null;
+                };
+                invariants.acked(new Invariants.Acked(op.path(), ack.version(), value));
+            }
+        }
+        for (Change c : out.changes()) {
+            applied += c.byWrite() ? 1 : 0;
+            String bad = invariants.changed(cluster, h, c);
+            if (bad != null && violation == null) {
+                violation = bad;
+            }
+        }
+    }
+
+    private void note(String line) {
+        log.addLast(line);
+        if (log.size() > LOG_TAIL) {
+            log.removeFirst();
+        }
+    }
+
+    private static String describe(Op op) {
+        return switch (op) {
+            case Op.Set s -> "set " + s.path() + " expect " + s.expectVersion();
+            case Op.Delete d -> "delete " + d.path() + " expect " + d.expectVersion();
+            case Op.Lock l -> "lock " + l.name() + " " + l.leaseMs() + "ms";
+            case Op.Unlock u -> "unlock " + u.name();
+        };
+    }
+}
