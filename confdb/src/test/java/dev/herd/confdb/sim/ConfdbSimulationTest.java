@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.fail;
 class ConfdbSimulationTest {
 
     private static final int SEEDS = 200;
-    private static final int EVENTS_PER_RUN = 400;
+    private static final int EVENTS_PER_RUN = 1200;
     private static final int LOG_TAIL = 80;
     private static final Limits LIMITS = new Limits(Limits.MIB, 128L * Limits.MIB, 255, 64, 500);
 
@@ -49,8 +49,7 @@ class ConfdbSimulationTest {
     private final Map<Long, Op> submitted = new HashMap<>();
     private SimCluster cluster;
     private String violation;
-    private int acks;
-    private int applied;
+    private final Map<String, Integer> stats = new java.util.TreeMap<>();
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
@@ -71,9 +70,20 @@ class ConfdbSimulationTest {
             if (violation == null) {
                 violation = invariants.check(cluster);
             }
+            if (Boolean.getBoolean("sim.stats")) {
+                cluster.live().forEach(h -> stats.merge("state " + h.replica.state().getClass().getSimpleName()
+                        + (cluster.oracleQuorate(h) ? " in majority" : " in minority"), 1, Integer::sum));
+            }
         }
         if (violation == null) {
             violation = convergeAfterHeal(cluster);
+        }
+        if (Boolean.getBoolean("sim.stats")) {
+            System.out.println("seed " + seed + " n=" + n + " " + stats);
+            if (Boolean.getBoolean("sim.dump")) {
+                System.out.println(String.join("\n", log) + "\n" + String.join("\n",
+                        cluster.live().stream().map(h -> h.replica + " told " + h.toldQuorate).toList()));
+            }
         }
         if (violation != null) {
             fail(violation + "\nreplay with -Dsim.seed=" + seed + "\nlast events:\n" + String.join("\n", log)
@@ -84,45 +94,54 @@ class ConfdbSimulationTest {
     private void randomEvent(SplittableRandom random, SimCluster cluster, Workload workload) {
         List<SimCluster.Host> live = cluster.live();
         List<SimCluster.Host> pending = cluster.withPending();
-        int choice = random.nextInt(100);
-        if (choice < 55 && !pending.isEmpty()) {
-            cluster.deliverOne(pending.get(random.nextInt(pending.size())));
-        } else if (choice < 75 && !live.isEmpty()) {
+        List<Integer> down = cluster.hosts.values().stream().filter(h -> h.replica == null).map(h -> h.id).toList();
+        int choice = random.nextInt(200); // faults 0.5% each: a sync needs ~2n² deliveries
+        if (live.isEmpty() || (choice < 1 && !down.isEmpty())) {
+            int id = down.get(random.nextInt(down.size()));
+            note("t=" + cluster.nowMs + " restart node" + id);
+            cluster.start(id);
+        } else if (choice < 2) {
+            SimCluster.Host h = live.get(random.nextInt(live.size()));
+            note("t=" + cluster.nowMs + " crash node" + h.id);
+            cluster.crash(h.id);
+        } else if (choice < 3) {
+            partition(random, cluster);
+        } else if (choice < 4) {
+            note("t=" + cluster.nowMs + " heal");
+            cluster.heal();
+        } else if (choice < 12) {
+            List<SimCluster.Host> late = cluster.misinformed();
+            if (!late.isEmpty()) {
+                cluster.settleQuorum(late.get(random.nextInt(late.size())));
+            }
+        } else if (choice < 24) {
+            SimCluster.Host h = live.get(random.nextInt(live.size()));
+            cluster.process(h, h.replica.tick(cluster.clockOf(h)));
+        } else if (choice < 70 || pending.isEmpty()) {
             SimCluster.Host h = live.get(random.nextInt(live.size()));
             ClientRequest request = workload.next(random, h);
             submitted.put(request.requestId(), request.op());
             note("t=" + cluster.nowMs + " node" + h.id + " submits #" + request.requestId() + " " + describe(request.op()));
             cluster.process(h, h.replica.submit(request, cluster.clockOf(h)));
-        } else if (choice < 82 && !live.isEmpty()) {
-            SimCluster.Host h = live.get(random.nextInt(live.size()));
-            cluster.process(h, h.replica.tick(cluster.clockOf(h)));
-        } else if (choice < 88 && !live.isEmpty()) {
-            cluster.settleQuorum(live.get(random.nextInt(live.size())));
-        } else if (choice < 92) {
-            List<Set<Integer>> groups = List.of(new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
-            int groupCount = random.nextInt(4) == 0 ? 3 : 2;
-            for (int id = 1; id <= cluster.n; id++) {
-                if (random.nextInt(10) > 0) {
-                    groups.get(random.nextInt(groupCount)).add(id);
-                }
-            }
-            note("t=" + cluster.nowMs + " partition " + groups);
-            cluster.partition(groups);
-        } else if (choice < 95) {
-            note("t=" + cluster.nowMs + " heal");
-            cluster.heal();
-        } else if (choice < 97 && !live.isEmpty()) {
-            SimCluster.Host h = live.get(random.nextInt(live.size()));
-            note("t=" + cluster.nowMs + " crash node" + h.id);
-            cluster.crash(h.id);
         } else {
-            List<Integer> down = cluster.hosts.values().stream().filter(h -> h.replica == null).map(h -> h.id).toList();
-            if (!down.isEmpty()) {
-                int id = down.get(random.nextInt(down.size()));
-                note("t=" + cluster.nowMs + " restart node" + id);
-                cluster.start(id);
+            SimCluster.Host h = pending.get(random.nextInt(pending.size()));
+            for (int i = 1 + random.nextInt(cluster.n); i > 0 && cluster.deliverOne(h); i--) {
+                // a burst: a host often delivers several messages before the next fault or client call
             }
         }
+    }
+
+    /** Two or three sides; a host listed on no side is isolated. */
+    private void partition(SplittableRandom random, SimCluster cluster) {
+        List<Set<Integer>> groups = List.of(new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
+        int groupCount = random.nextInt(4) == 0 ? 3 : 2;
+        for (int id = 1; id <= cluster.n; id++) {
+            if (random.nextInt(10) > 0) {
+                groups.get(random.nextInt(groupCount)).add(id);
+            }
+        }
+        note("t=" + cluster.nowMs + " partition " + groups);
+        cluster.partition(groups);
     }
 
     /** Liveness after faults: heal, start everyone, let votequorum settle, deliver everything: all must agree. */
@@ -154,8 +173,12 @@ class ConfdbSimulationTest {
         for (ClientResult r : out.results()) {
             Op op = submitted.get(r.requestId());
             note("  node" + h.id + " -> #" + r.requestId() + " " + r);
+            stats.merge(r.getClass().getSimpleName() + " " + op.getClass().getSimpleName()
+                    + (r instanceof ClientResult.Acked a && a.detail().contains("taken over") ? " takeover" : "")
+                    + (r instanceof ClientResult.Refused f ? " " + f.reason().replaceAll("[0-9]+", "N")
+                            .replaceAll(" (on|is|of) .*", "") : ""),
+                    1, Integer::sum);
             if (r instanceof ClientResult.Acked ack) {
-                acks++;
                 byte[] value = switch (op) {
                     case Op.Set set -> set.value();
                     case Op.Lock lock -> ("leaseMs=" + lock.leaseMs()).getBytes(StandardCharsets.US_ASCII);
@@ -166,7 +189,7 @@ class ConfdbSimulationTest {
             }
         }
         for (Change c : out.changes()) {
-            applied += c.byWrite() ? 1 : 0;
+            stats.merge(c.byWrite() ? "change by write" : "change by sync", 1, Integer::sum);
             String bad = invariants.changed(cluster, h, c);
             if (bad != null && violation == null) {
                 violation = bad;

@@ -160,11 +160,21 @@ final class SimCluster {
             h.view = v;
             h.cursor = 0;
         }
+        Set<Integer> late = new TreeSet<>(); // votequorum sometimes needs a moment longer on one member of a view
+        for (View v : fresh.values()) {
+            if (random.nextInt(3) == 0) {
+                List<Integer> ids = new ArrayList<>(v.members);
+                late.add(ids.get(random.nextInt(ids.size())));
+            }
+        }
         for (Host h : changed) {
-            boolean quorate = oracleQuorate(h);
-            h.toldQuorate = quorate && random.nextInt(4) > 0; // sometimes votequorum needs a moment longer
+            h.toldQuorate = oracleQuorate(h) && !late.contains(h.id);
             process(h, h.replica.handleView(h.view.id, h.view.members, h.toldQuorate, clockOf(h)));
         }
+    }
+
+    List<Host> misinformed() {
+        return live().stream().filter(h -> h.toldQuorate != oracleQuorate(h)).toList();
     }
 
     /** votequorum catches up: the host learns its real quorum flag. */
