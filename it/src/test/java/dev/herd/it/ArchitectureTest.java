@@ -29,6 +29,29 @@ class ArchitectureTest {
     }
 
     @Test
+    void confdbCoreDoesNoIoAndReadsNoClock() {
+        noClasses().that().resideInAPackage("dev.herd.confdb..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.io..", "java.nio..", "java.net..", "java.sql..",
+                        "java.util.concurrent..", "org.slf4j..", "org.jgroups..", "io.javalin..", "org.sqlite..")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().callConstructor(java.util.Random.class)
+                .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Instant")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Clock")
+                .because("confdb's replication core is pure (DESIGN.md §5): the driver does the I/O")
+                .check(HERD);
+    }
+
+    @Test
+    void confdbDependsOnNoOtherHerdModule() {
+        noClasses().that().resideInAPackage("dev.herd.confdb..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.herd.quorum..", "dev.herd.cluster..",
+                        "dev.herd.api..", "dev.herd.daemon..", "dev.herd.cli..")
+                .check(HERD);
+    }
+
+    @Test
     void quorumDependsOnNoOtherHerdModule() {
         noClasses().that().resideInAPackage("dev.herd.quorum..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.herd.cluster..", "dev.herd.api..",
