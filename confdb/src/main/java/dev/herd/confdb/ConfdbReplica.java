@@ -53,15 +53,14 @@ public final class ConfdbReplica {
     private boolean quorate;
     private final Map<Integer, Long> appliedBy = new TreeMap<>(); // per view: what each member holds durably
     private long announcedVersion;
-    private long lastProbeMs;
-    private int probes;
-    private DigestReport ownProbeReport;
+    private final DigestCheck digestCheck;
 
     public ConfdbReplica(int localNodeId, ConfdbState persistedState, Limits limits) {
         this.localNodeId = localNodeId;
         this.limits = limits;
         this.store = new Store(persistedState);
         this.writes = new Writes(localNodeId, limits);
+        this.digestCheck = new DigestCheck(limits);
     }
 
     /** A new membership view (this host included) with this host's quorum flag from votequorum. */
@@ -118,13 +117,15 @@ public final class ConfdbReplica {
 
     /** Periodic work: the lowest member asks for a digest comparison every {@link Limits#digestPeriodMs()}. */
     public Output tick(long nowMs) {
-        boolean synced = state instanceof Active || state instanceof ReadOnly;
-        if (!synced || members.first() != localNodeId || nowMs - lastProbeMs < limits.digestPeriodMs()) {
+        if (!(state instanceof Active || state instanceof ReadOnly)) {
             return Output.NONE;
         }
-        lastProbeMs = nowMs;
+        DigestProbe probe = digestCheck.maybeProbe(view, round, members.first() == localNodeId, nowMs);
+        if (probe == null) {
+            return Output.NONE;
+        }
         OutputBuilder out = new OutputBuilder();
-        out.broadcast.add(new DigestProbe(view, round));
+        out.broadcast.add(probe);
         return out.build();
     }
 
@@ -177,18 +178,13 @@ public final class ConfdbReplica {
             }
             case DigestProbe p -> {
                 if (p.round() == round && (state instanceof Active || state instanceof ReadOnly)) {
-                    probes++;
-                    ownProbeReport = new DigestReport(view, round, probes, store.version(), store.digest());
-                    out.broadcast.add(ownProbeReport);
+                    out.broadcast.add(digestCheck.probed(view, round, store));
                 }
             }
             case DigestReport r -> {
-                DigestReport own = ownProbeReport;
-                if (own != null && r.round() == round && r.probe() == own.probe()
-                        && (r.digest() != own.digest() || r.version() != own.version())) {
-                    ownProbeReport = null; // one resync request per probe is enough
-                    out.broadcast.add(new ResyncRequest(view, round, "digest of node" + from + " (v" + r.version()
-                            + ") differs from node" + localNodeId + " (v" + own.version() + ") at probe " + r.probe()));
+                ResyncRequest resync = digestCheck.compare(from, r, localNodeId);
+                if (resync != null) {
+                    out.broadcast.add(resync);
                 }
             }
         }
@@ -224,7 +220,7 @@ public final class ConfdbReplica {
 
     private void startRound(OutputBuilder out) {
         state = new Collecting();
-        ownProbeReport = null;
+        digestCheck.roundStarted();
         out.broadcast.add(new SyncState(view, round, store.gen(), store.version(), store.promisedGen(),
                 store.digest(), quorate));
     }
@@ -271,7 +267,7 @@ public final class ConfdbReplica {
             state = new ReadOnly(c.gen());
         }
         locks.observeAll(store, store.under("locks"), nowMs);
-        lastProbeMs = nowMs;
+        digestCheck.synced(nowMs);
         writes.synced(state instanceof Active ? round : -1, out);
         writes.maybeAck(minApplied(), locks, out);
     }

@@ -31,6 +31,12 @@ class SyncTest {
     }
 
     @Test
+    void amongTiesTheDigestOfTheMostMembersWinsSoOneDamagedCopyCannotSpread() {
+        var damaged = new ConfdbMessage.SyncState(new ViewId(1, 1), 0, 5, 4, 5, 666, true);
+        assertThat(SyncWinner.choose(Map.of(1, damaged, 2, s(5, 4), 3, s(5, 4)))).isEqualTo(2);
+    }
+
+    @Test
     void aHostThatWasDownCatchesUpByFullTransferAndAllRelabel() {
         Harness h = new Harness(0);
         h.add(1, state(3, 7, 3, "guests/100.toml", "new"));
@@ -90,5 +96,23 @@ class SyncTest {
         Output out = h.r(1).handleMessage(2, forged, h.nowMs);
         assertThat(out.broadcast()).singleElement().isInstanceOfSatisfying(ConfdbMessage.ResyncRequest.class,
                 q -> assertThat(q.reason()).startsWith("digest of node2 (v0) differs from node1"));
+    }
+
+    @Test
+    void probesAreNumberedPerRoundSoAHostThatJoinsLaterComparesTheSameProbe() {
+        Harness h = new Harness(2);
+        h.view();
+        h.settle();
+        h.nowMs += Limits.DEFAULTS.digestPeriodMs();
+        h.record(1, h.r(1).tick(h.nowMs));
+        h.settle(); // probe 1 in the first view
+        h.add(3, ConfdbState.EMPTY);
+        h.view();
+        h.settle();
+        h.nowMs += Limits.DEFAULTS.digestPeriodMs();
+        h.record(1, h.r(1).tick(h.nowMs));
+        h.step();
+        assertThat(h.order).extracting(sent -> ((ConfdbMessage.DigestReport) sent.message()).probe())
+                .containsExactly(1, 1, 1);
     }
 }
