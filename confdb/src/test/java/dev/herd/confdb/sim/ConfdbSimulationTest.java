@@ -179,6 +179,13 @@ class ConfdbSimulationTest {
                             .replaceAll(" (on|is|of) .*", "") : ""),
                     1, Integer::sum);
             if (r instanceof ClientResult.Acked ack) {
+                for (int member : h.view.members) { // acked ⇒ durable on every member of the view, crashed or not
+                    long onDisk = cluster.hosts.get(member).disk.load().version();
+                    if (onDisk < ack.version() && violation == null) {
+                        violation = "#" + r.requestId() + " acked at v" + ack.version() + " but node" + member
+                                + "'s disk holds only v" + onDisk;
+                    }
+                }
                 byte[] value = switch (op) {
                     case Op.Set set -> set.value();
                     case Op.Lock lock -> ("leaseMs=" + lock.leaseMs()).getBytes(StandardCharsets.US_ASCII);
