@@ -101,6 +101,10 @@ public final class ConfdbReplica {
         if (refusal == null && request.op() instanceof Op.Lock lock) {
             LockClock.Claim claim = locks.claim(lock.name(), store.get(lock.path()), localNodeId, nowMs);
             refusal = claim.refusal();
+            if (refusal == null && claim.observedVersion() > 0 && !(state instanceof Active)) {
+                // a takeover claim is only meaningful in the lineage it was watched in: claim it once synced
+                refusal = "lock " + lock.name() + ": sync in progress, retry the takeover once synced";
+            }
             request = new ClientRequest(request.requestId(), new Op.Lock(lock.name(), lock.leaseMs(),
                     claim.observedVersion()));
         }
@@ -146,10 +150,8 @@ public final class ConfdbReplica {
             }
             case SyncData d -> {
                 if (d.round() == round && state instanceof Transferring t && from == t.winnerNodeId()) {
-                    for (Change change : store.replaceAll(d.state())) {
-                        out.changes.add(change);
-                        locks.observe(change, nowMs);
-                    }
+                    out.changes.addAll(store.replaceAll(d.state()));
+                    locks.restartAll(store.under("locks"), nowMs);
                     ConfdbState s = store.snapshot();
                     out.persist.add(new PersistOp.ReplaceAll(s.gen(), s.version(), s.promisedGen(), s.entries()));
                     transitionToConfirming(t.gen(), t.quorate(), t.ready(), out);

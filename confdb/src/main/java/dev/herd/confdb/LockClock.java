@@ -49,12 +49,23 @@ final class LockClock {
         seen.keySet().removeIf(path -> store.get(path) == null);
     }
 
+    /**
+     * After adopting a peer's state: its lock entries may be other writes than the ones we watched even at the same
+     * version (lineages reuse version numbers), so every lock's clock restarts now. Costs at most one extra lease.
+     */
+    void restartAll(Iterable<Entry> lockEntries, long nowMs) {
+        seen.clear();
+        for (Entry e : lockEntries) {
+            seen.put(e.path(), new Seen(e.version(), nowMs));
+        }
+    }
+
     Claim claim(String name, Entry current, int localNodeId, long nowMs) {
         if (current == null) {
             return new Claim(0, null);
         }
         if (current.writerNodeId() == localNodeId) {
-            return new Claim(current.version(), null); // a renew
+            return new Claim(0, null); // a renew: granted in total order while we are still the writer
         }
         long leaseMs = Leases.decode(current);
         Seen s = seen.get(current.path());

@@ -21,7 +21,8 @@ public sealed interface Op {
 
     /**
      * Acquire or renew lock {@code name} for {@code leaseMs}. {@code observedVersion} is filled in by the submitting
-     * replica: the lock entry's version that this host saw unchanged for a whole lease (a takeover claim), or 0.
+     * replica: the lock entry's version that this host saw unchanged for a whole lease (a takeover claim, made only
+     * while Active and never resent into another round, because lineages reuse version numbers), or 0.
      */
     record Lock(String name, long leaseMs, long observedVersion) implements Op {
         @Override

@@ -99,7 +99,9 @@ final class Store {
         }
         for (Entry e : next.values()) {
             Entry old = entries.get(e.path());
-            if (old == null || old.version() != e.version() || old.writerNodeId() != e.writerNodeId()) {
+            // another lineage may reuse a version number for a different write: compare everything
+            if (old == null || old.version() != e.version() || old.writerNodeId() != e.writerNodeId()
+                    || !java.util.Arrays.equals(old.value(), e.value())) {
                 changes.add(new Change(e.path(), e, state.version(), false));
             }
         }
@@ -142,9 +144,14 @@ final class Store {
                     yield new Outcome.Rejected("lock " + lock.name() + " is held by node" + current.writerNodeId()
                             + " (version " + current.version() + ") and was renewed since this host saw it expire");
                 }
-                String how = current == null ? "acquired" : current.writerNodeId() == originNodeId ? "renewed"
+                boolean renew = current != null && current.writerNodeId() == originNodeId;
+                String how = current == null ? "acquired" : renew ? "renewed"
                         : "taken over from expired holder node" + current.writerNodeId();
-                yield write(op.path(), Leases.encode(lock.leaseMs()), originNodeId, limits, "lock " + how);
+                // a renew never shortens the lease: the holder may still believe in an earlier, longer one, and the
+                // others wait only the lease of the latest version they saw (release and re-acquire to shorten)
+                long leaseMs = renew ? Math.max(Leases.decode(current), lock.leaseMs()) : lock.leaseMs();
+                yield write(op.path(), Leases.encode(leaseMs), originNodeId, limits, "lock " + how
+                        + (leaseMs != lock.leaseMs() ? " (lease kept at " + leaseMs + " ms)" : ""));
             }
             case Op.Unlock unlock -> {
                 if (current != null && current.writerNodeId() != originNodeId) {

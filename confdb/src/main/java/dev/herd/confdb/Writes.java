@@ -90,6 +90,12 @@ final class Writes {
         if (p == null) {
             return;
         }
+        if (p.request.op() instanceof Op.Lock lock && lock.observedVersion() > 0) {
+            // the round changed, perhaps to another lineage where that version is another write: never resend
+            out.results.add(new ClientResult.Refused(requestId, "lock " + lock.name()
+                    + ": a resync overtook the takeover; retry"));
+            return;
+        }
         if (activeRound >= 0) {
             send(p, activeRound, out);
         } else {

@@ -94,4 +94,32 @@ class LockTest {
         assertThat(((ClientResult.Refused) h.last(1)).reason())
                 .isEqualTo("locks/ha-manager is a lock: change it with lock/unlock, not set/delete");
     }
+
+    @Test
+    void aRenewNeverShortensTheLeaseTheHolderMayStillBelieveIn() {
+        Harness h = synced(2);
+        long longSubmitMs = h.nowMs;
+        h.submit(1, new Op.Lock("ha-manager", LEASE_MS, 0), 1);
+        h.settle();
+        h.nowMs += 100;
+        h.submit(1, new Op.Lock("ha-manager", 300, 0), 2); // asks for a shorter lease
+        h.settle();
+        assertThat(((ClientResult.Acked) h.last(1)).detail()).contains("(lease kept at 10000 ms)");
+        assertThat(h.r(1).holdsLock("ha-manager", longSubmitMs + LEASE_MS - 1)).isTrue();
+        h.nowMs += 300; // node2 saw the renew 300 ms ago: not long enough, the entry still says 10 s
+        h.submit(2, new Op.Lock("ha-manager", 300, 0), 1);
+        assertThat(((ClientResult.Refused) h.last(2)).reason()).contains("expires in 9700 ms");
+    }
+
+    @Test
+    void aTakeoverIsNotClaimedWhileSyncing() {
+        Harness h = synced(2);
+        h.submit(1, new Op.Lock("ha-manager", LEASE_MS, 0), 1);
+        h.settle();
+        h.nowMs += LEASE_MS;
+        h.view(); // a new view: syncing until its messages are delivered
+        h.submit(2, new Op.Lock("ha-manager", LEASE_MS, 0), 1);
+        assertThat(((ClientResult.Refused) h.last(2)).reason())
+                .isEqualTo("lock ha-manager: sync in progress, retry the takeover once synced");
+    }
 }

@@ -26,7 +26,8 @@ import java.util.TreeSet;
  */
 final class Invariants {
 
-    record Acked(String path, long version, byte[] value) { // value null: an acknowledged delete
+    /** {@code value} null: not compared (a lock's lease may be kept longer by a renew). */
+    record Acked(String path, long version, byte[] value, boolean deleted) {
     }
 
     private final Map<String, Long> digestAt = new HashMap<>(); // "gen/version" → digest
@@ -78,11 +79,11 @@ final class Invariants {
             Entry e = s.entries().get(a.path());
             boolean ok;
             if (e != null) {
-                ok = e.version() > a.version()
-                        || (e.version() == a.version() && a.value() != null && Arrays.equals(e.value(), a.value()));
+                ok = e.version() > a.version() || (e.version() == a.version() && !a.deleted()
+                        && (a.value() == null || Arrays.equals(e.value(), a.value())));
             } else {
                 NavigableSet<Long> deletes = deletedAt.get(a.path());
-                ok = a.value() == null ? s.version() >= a.version()
+                ok = a.deleted() ? s.version() >= a.version()
                         : deletes != null && deletes.higher(a.version()) != null && s.version() > a.version();
             }
             if (!ok) {
