@@ -51,8 +51,6 @@ public final class ConfdbReplica {
     private SortedSet<Integer> members = new TreeSet<>();
     private int round;
     private boolean quorate;
-    private final Map<Integer, Long> appliedBy = new TreeMap<>(); // per view: what each member holds durably
-    private long announcedVersion;
     private final DigestCheck digestCheck;
 
     public ConfdbReplica(int localNodeId, ConfdbState persistedState, Limits limits) {
@@ -69,13 +67,11 @@ public final class ConfdbReplica {
             throw new IllegalArgumentException("view " + newView + " " + newMembers + " lacks node" + localNodeId);
         }
         OutputBuilder out = new OutputBuilder();
-        writes.viewChanged(newView, out);
+        writes.viewChanged(newView, newMembers, out);
         view = newView;
         members = new TreeSet<>(newMembers);
         quorate = nowQuorate;
         round = 0;
-        appliedBy.clear();
-        announcedVersion = 0;
         startRound(out);
         return out.build();
     }
@@ -174,10 +170,7 @@ public final class ConfdbReplica {
                 }
             }
             case WriteRequest w -> handleWrite(w, nowMs, out);
-            case Applied a -> {
-                appliedBy.merge(from, a.version(), Math::max);
-                writes.maybeAck(minApplied(), locks, out);
-            }
+            case Applied a -> writes.memberHolds(from, a.version(), locks, out);
             case DigestProbe p -> {
                 if (p.round() == round && (state instanceof Active || state instanceof ReadOnly)) {
                     out.broadcast.add(digestCheck.probed(view, round, store));
@@ -190,7 +183,7 @@ public final class ConfdbReplica {
                 }
             }
         }
-        maybeAnnounceApplied(out);
+        writes.maybeAnnounce(state instanceof Active, store.version(), out);
         return out.build();
     }
 
@@ -260,7 +253,6 @@ public final class ConfdbReplica {
             out.broadcast.add(new ResyncRequest(view, round, "members differ after sync: " + c.ready().values()));
             return;
         }
-        c.ready().forEach((member, r) -> appliedBy.merge(member, r.version(), Math::max));
         if (c.quorate()) {
             store.relabel(c.gen()); // this state now is the quorate lineage of generation gen
             out.persist.add(store.meta());
@@ -271,22 +263,7 @@ public final class ConfdbReplica {
         locks.observeAll(store, store.under("locks"), nowMs);
         digestCheck.synced(nowMs);
         writes.synced(state instanceof Active ? round : -1, out);
-        writes.maybeAck(minApplied(), locks, out);
-    }
-
-    private void maybeAnnounceApplied(OutputBuilder out) {
-        if (state instanceof Active && store.version() > announcedVersion) {
-            announcedVersion = store.version();
-            out.broadcast.add(new Applied(view, announcedVersion));
-        }
-    }
-
-    private long minApplied() {
-        long min = Long.MAX_VALUE;
-        for (int member : members) {
-            min = Math.min(min, appliedBy.getOrDefault(member, 0L));
-        }
-        return min;
+        c.ready().forEach((member, r) -> writes.memberHolds(member, r.version(), locks, out));
     }
 
     private static boolean sameState(SyncState a, SyncState b) {
@@ -320,10 +297,6 @@ public final class ConfdbReplica {
 
     public long digest() {
         return store.digest();
-    }
-
-    public int localNodeId() {
-        return localNodeId;
     }
 
     @Override

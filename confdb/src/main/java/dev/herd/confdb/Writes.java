@@ -29,6 +29,9 @@ final class Writes {
     private final Map<Long, Pending> inFlight = new LinkedHashMap<>();
     private final ArrayDeque<Pending> queued = new ArrayDeque<>();
     private ViewId view;
+    private java.util.Set<Integer> members = java.util.Set.of();
+    private final Map<Integer, Long> appliedBy = new java.util.TreeMap<>(); // per view: what each member holds durably
+    private long announcedVersion;
 
     Writes(int localNodeId, Limits limits) {
         this.localNodeId = localNodeId;
@@ -75,13 +78,34 @@ final class Writes {
     }
 
     /** Every in-flight write may or may not have been applied by members that delivered it: say so honestly. */
-    void viewChanged(ViewId newView, OutputBuilder out) {
+    void viewChanged(ViewId newView, java.util.Set<Integer> newMembers, OutputBuilder out) {
         for (Pending p : inFlight.values()) {
             out.results.add(new ClientResult.Unknown(p.request.requestId(), "membership changed (view " + newView
                     + ") before every member confirmed the write: re-read and retry"));
         }
         inFlight.clear();
         view = newView;
+        members = java.util.Set.copyOf(newMembers);
+        appliedBy.clear();
+        announcedVersion = 0;
+    }
+
+    /** A member's Applied or SyncReady: everything up to {@code version} is on its disk. */
+    void memberHolds(int member, long version, LockClock locks, OutputBuilder out) {
+        appliedBy.merge(member, version, Math::max);
+        long minApplied = Long.MAX_VALUE;
+        for (int m : members) {
+            minApplied = Math.min(minApplied, appliedBy.getOrDefault(m, 0L));
+        }
+        maybeAck(minApplied, locks, out);
+    }
+
+    /** After applying writes (persisted by the same Output, before it is sent): tell the others how far we are. */
+    void maybeAnnounce(boolean active, long storeVersion, OutputBuilder out) {
+        if (active && storeVersion > announcedVersion) {
+            announcedVersion = storeVersion;
+            out.broadcast.add(new ConfdbMessage.Applied(view, storeVersion));
+        }
     }
 
     /** Every member refused it alike (sequenced in an older round): it is nowhere, so sending again is safe. */
@@ -130,7 +154,7 @@ final class Writes {
     }
 
     /** Acks every applied write that all members hold durably; a lock ack starts the holder's own lease. */
-    void maybeAck(long minAppliedVersion, LockClock locks, OutputBuilder out) {
+    private void maybeAck(long minAppliedVersion, LockClock locks, OutputBuilder out) {
         Iterator<Pending> it = inFlight.values().iterator();
         while (it.hasNext()) {
             Pending p = it.next();
