@@ -14,6 +14,10 @@ import picocli.CommandLine.Spec;
         subcommands = {NodeCommand.Remove.class, NodeCommand.Forget.class})
 final class NodeCommand {
 
+    static String nodePath(String node) {
+        return "/api/v1/cluster/nodes/" + URLEncoder.encode(node, StandardCharsets.UTF_8);
+    }
+
     @Command(name = "remove", description = "Remove a host that is down from the node list. A live host is refused.")
     static final class Remove implements Callable<Integer> {
         @Spec
@@ -24,8 +28,7 @@ final class NodeCommand {
 
         @Override
         public Integer call() throws Exception {
-            return ClusterCommand.print(spec, Target.resolve(Main.global()).delete("/api/v1/cluster/nodes/"
-                    + URLEncoder.encode(node, StandardCharsets.UTF_8), ApiTypes.Message.class));
+            return ClusterCommand.print(spec, Target.resolve(Main.global()).delete(nodePath(node), ApiTypes.Message.class));
         }
     }
 
@@ -40,9 +43,8 @@ final class NodeCommand {
 
         @Override
         public Integer call() throws Exception {
-            return ClusterCommand.print(spec, Target.resolve(Main.global()).post("/api/v1/cluster/nodes/"
-                    + URLEncoder.encode(node, StandardCharsets.UTF_8) + "/forget", java.util.Map.of(),
-                    ApiTypes.Message.class));
+            return ClusterCommand.print(spec, Target.resolve(Main.global()).post(nodePath(node) + "/forget",
+                    java.util.Map.of(), ApiTypes.Message.class));
         }
     }
 }

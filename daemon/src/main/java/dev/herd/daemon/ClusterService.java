@@ -140,18 +140,9 @@ public final class ClusterService implements AutoCloseable {
         });
         // Return only once this host counts: until then the cluster's expected votes include a vote that is not
         // present, and the next join (or any change) would be refused for want of quorum.
-        long deadline = System.nanoTime() + JOIN_SETTLE_MS * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (call(() -> session != null && session.quorumStatus().quorate()
-                    && session.quorumStatus().memberIds().size() > 1)) {
-                return new ApiTypes.Message(joined + "; in the membership and quorate");
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        if (awaitOnLoop(() -> session != null && session.quorumStatus().quorate()
+                && session.quorumStatus().memberIds().size() > 1, JOIN_SETTLE_MS, 100)) {
+            return new ApiTypes.Message(joined + "; in the membership and quorate");
         }
         throw new ApiFailure(504, joined + ", but after " + JOIN_SETTLE_MS / 1000 + " s it is not yet in a quorate "
                 + "membership", "check that the cluster address " + settings.clusterAddress() + " is reachable from "
@@ -205,15 +196,7 @@ public final class ClusterService implements AutoCloseable {
             }
             return current;
         });
-        long deadline = System.nanoTime() + LEAVE_DELIVERY_MS * 1_000_000;
-        while (call(() -> session != null) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        awaitOnLoop(() -> session == null, LEAVE_DELIVERY_MS, 20);
         boolean delivered = call(() -> {
             if (session == null) {
                 return true;
@@ -357,6 +340,25 @@ public final class ClusterService implements AutoCloseable {
         if (!s.quorate()) {
             throw new ApiFailure(503, "not quorate: cannot " + action + " (" + s.reason() + ")",
                     "bring enough hosts back online; see 'herd quorum status'");
+        }
+    }
+
+    /** Polls {@code condition} on the loop (never blocking it) until true or {@code timeoutMs}; returns the last answer. */
+    private boolean awaitOnLoop(Callable<Boolean> condition, long timeoutMs, long pollMs) throws ApiFailure {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (true) {
+            if (call(condition)) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(pollMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
     }
 

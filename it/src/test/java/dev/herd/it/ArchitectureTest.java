@@ -32,7 +32,7 @@ class ArchitectureTest {
     void confdbCoreDoesNoIoAndReadsNoClock() {
         noClasses().that().resideInAPackage("dev.herd.confdb..")
                 .should().dependOnClassesThat().resideInAnyPackage("java.io..", "java.nio..", "java.net..", "java.sql..",
-                        "java.util.concurrent..", "org.slf4j..", "org.jgroups..", "io.javalin..", "org.sqlite..")
+                        "java.util.concurrent..", "java.util.logging..", "org.slf4j..", "org.jgroups..", "io.javalin..", "org.sqlite..")
                 .orShould().callMethod(System.class, "currentTimeMillis")
                 .orShould().callMethod(System.class, "nanoTime")
                 .orShould().callConstructor(java.util.Random.class)
