@@ -291,6 +291,16 @@ public final class ConfdbReplica {
         return state;
     }
 
+    /** The view this replica runs in (null before the first). */
+    public ViewId view() {
+        return view;
+    }
+
+    /** The state's write counter. */
+    public long version() {
+        return store.version();
+    }
+
     public ConfdbState snapshot() {
         return store.snapshot();
     }

@@ -4,7 +4,7 @@ package dev.herd.confdb;
  * The lease a lock entry carries, as its value ("leaseMs=120000"): every host waits the holder's own lease, not its
  * local default, before it may claim the lock expired.
  */
-final class Leases {
+public final class Leases {
     private static final String PREFIX = "leaseMs=";
 
     private Leases() {
@@ -19,7 +19,8 @@ final class Leases {
         return out;
     }
 
-    static long decode(Entry lockEntry) {
+    /** The lease a lock entry carries, in ms. */
+    public static long decode(Entry lockEntry) {
         StringBuilder text = new StringBuilder();
         for (byte b : lockEntry.value()) {
             text.append((char) b);

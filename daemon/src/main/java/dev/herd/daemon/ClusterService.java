@@ -9,6 +9,8 @@ import dev.herd.cluster.MembershipView;
 import dev.herd.cluster.Peer;
 import dev.herd.daemon.config.HostPort;
 import dev.herd.daemon.config.NodeSettings;
+import dev.herd.daemon.confdb.ChangeFeed;
+import dev.herd.daemon.confdb.ConfdbDriver;
 import dev.herd.daemon.state.ClusterConfig;
 import dev.herd.daemon.state.ClusterNodeEntry;
 import dev.herd.daemon.state.StateStore;
@@ -43,6 +45,8 @@ public final class ClusterService implements AutoCloseable {
     private static final long REQUEST_TIMEOUT_MS = 10_000;
     private static final long JOIN_SETTLE_MS = 30_000;
     private static final long LEAVE_DELIVERY_MS = 5_000;
+    /** Changes kept for watchers (ChangeFeed): a watcher further behind is told to re-read. */
+    private static final int CHANGES_KEPT = 10_000;
 
     private final NodeSettings settings;
     private final StateStore store;
@@ -51,10 +55,44 @@ public final class ClusterService implements AutoCloseable {
 
     /** Owned by the loop thread: null while standalone (no cluster.json). */
     private MemberSession session;
+    /** confdb's changes for watchers; outlives sessions so a watcher's cursor stays meaningful. */
+    private final ChangeFeed changeFeed = new ChangeFeed(CHANGES_KEPT);
+    private final ConfdbDriver.FatalHandler fatal;
 
-    public ClusterService(NodeSettings settings, StateStore store) {
+    /**
+     * @param fatal called (on the loop) when confdb's disk refuses a write: the daemon must stop, because its
+     *              in-memory configuration is then ahead of its disk (crash-only: the restart loads what is on disk)
+     */
+    public ClusterService(NodeSettings settings, StateStore store, ConfdbDriver.FatalHandler fatal) {
         this.settings = settings;
         this.store = store;
+        this.fatal = fatal;
+    }
+
+    /** Something that reads or submits to confdb on the loop thread. */
+    interface ConfdbCall<T> {
+        T apply(ConfdbDriver confdb) throws Exception;
+    }
+
+    /** Runs {@code call} on the loop with this host's confdb; 409 when the host is in no cluster. */
+    <T> T withConfdb(ConfdbCall<T> call) throws ApiFailure {
+        return call(() -> {
+            requireMember();
+            return call.apply(session.confdb());
+        });
+    }
+
+    /** Fire and forget on the loop (a client that gave up). */
+    void withConfdbQuietly(java.util.function.Consumer<ConfdbDriver> action) {
+        loop.execute(() -> {
+            if (session != null) {
+                action.accept(session.confdb());
+            }
+        });
+    }
+
+    ChangeFeed changeFeed() {
+        return changeFeed;
     }
 
     /** Starts the transport if this host is already a cluster member. */
@@ -283,7 +321,7 @@ public final class ClusterService implements AutoCloseable {
     // ---- member / standalone (loop thread) ----
 
     private void startMember(StateStore.Membership m, ClusterKey key) throws Exception {
-        session = new MemberSession(settings, store, m, key, loop, why -> {
+        session = new MemberSession(settings, store, m, key, loop, changeFeed, fatal, why -> {
             try {
                 stopMember(why);
             } catch (IOException e) {

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 /** herdd: one per host. {@code herdd --config /etc/herd/herdd.toml}. */
 public final class Herdd {
     private static final Logger log = LoggerFactory.getLogger(Herdd.class);
+    /** sysexits.h EX_IOERR: confdb could not write its database (see ConfdbDriver). */
+    static final int EXIT_DISK_FAILURE = 74;
 
     private Herdd() {}
 
@@ -49,7 +51,11 @@ public final class Herdd {
         }
         log.info("herdd {} starting as {} (profile {}, data dir {})", HerdVersion.current(), settings.name(),
                 settings.profile().name(), settings.dataDir());
-        ClusterService cluster = new ClusterService(settings, store);
+        ClusterService cluster = new ClusterService(settings, store, why -> {
+            // crash-only: the memory is ahead of the disk, so the only safe state is the one on disk after a restart
+            System.err.println("herdd: stopping: " + why);
+            Runtime.getRuntime().halt(EXIT_DISK_FAILURE);
+        });
         ApiServer api = new ApiServer(settings.apiAddress(), apiToken, cluster);
         try {
             api.start();

@@ -8,6 +8,9 @@ import dev.herd.cluster.MembershipView;
 import dev.herd.cluster.Peer;
 import dev.herd.daemon.config.HostPort;
 import dev.herd.daemon.config.NodeSettings;
+import dev.herd.daemon.confdb.ChangeFeed;
+import dev.herd.daemon.confdb.ConfdbDriver;
+import dev.herd.daemon.confdb.ConfdbWire;
 import dev.herd.daemon.state.ClusterConfig;
 import dev.herd.daemon.state.ClusterNodeEntry;
 import dev.herd.daemon.state.StateStore;
@@ -47,6 +50,9 @@ final class MemberSession {
     private final Consumer<String> onRemoved;
     private final GroupMembership transport;
     private final QuorumDriver quorum;
+    private final ConfdbDriver confdb;
+    /** The quorum flag confdb was last told (it must hear every change, and only changes). */
+    private boolean confdbQuorate;
     private final Map<Integer, ClusterMessage.Hello> hellos = new HashMap<>();
     private StateStore.Membership membership;
     private MembershipView view;
@@ -64,7 +70,8 @@ final class MemberSession {
      * @param onRemoved called (on the loop) when a newer cluster config no longer holds this host
      */
     MemberSession(NodeSettings settings, StateStore store, StateStore.Membership membership, ClusterKey key,
-                  Executor loop, Consumer<String> onRemoved) throws Exception {
+                  Executor loop, ChangeFeed feed, ConfdbDriver.FatalHandler fatal, Consumer<String> onRemoved)
+            throws Exception {
         this.settings = settings;
         this.store = store;
         this.membership = membership;
@@ -84,6 +91,13 @@ final class MemberSession {
                         loop.execute(() -> onMessage(fromNodeId, payload));
                     }
                 });
+        try {
+            this.confdb = ConfdbDriver.open(membership.localNodeId(), store, dev.herd.confdb.Limits.DEFAULTS,
+                    transport::broadcast, feed, fatal);
+        } catch (java.io.IOException | RuntimeException e) {
+            transport.close();
+            throw e;
+        }
         Thread.ofPlatform().name("herd-transport-connect").daemon().start(() -> {
             try {
                 transport.connect();
@@ -113,9 +127,14 @@ final class MemberSession {
         return quorum.status();
     }
 
+    ConfdbDriver confdb() {
+        return confdb;
+    }
+
     void close() {
         closed = true;
         transport.close();
+        confdb.close();
     }
 
     /** A change of the node list made here by a quorate member: persist, apply, tell everyone. */
@@ -160,11 +179,17 @@ final class MemberSession {
         send(ClusterMessage.NodeInfoMessage.of(info));
         lastHelloMs = nowMs();
         viewChangedMs = lastHelloMs;
+        confdbQuorate = quorum.status().quorate();
+        confdb.onView(v.viewId(), v.coordinatorNodeId(), quorum.members(), confdbQuorate);
         logQuorumChange();
     }
 
     private void onMessage(int from, byte[] payload) {
         if (closed) {
+            return;
+        }
+        if (ConfdbWire.isConfdb(payload)) {
+            confdb.onMessage(from, payload);
             return;
         }
         ClusterMessage message;
@@ -242,6 +267,7 @@ final class MemberSession {
         }
         maybeRequestMissingNodeInfo(now);
         logQuorumChange();
+        confdb.tick();
     }
 
     private void maybeRequestMissingNodeInfo(long now) {
@@ -268,6 +294,10 @@ final class MemberSession {
             log.info("quorum {}: {} (total votes {}, quorum {}, expected {})", s.quorate() ? "GAINED" : "LOST",
                     s.reason(), s.totalVotes(), s.quorum(), s.expectedVotes());
             lastQuorate = s.quorate();
+        }
+        if (view != null && s.quorate() != confdbQuorate) {
+            confdbQuorate = s.quorate();
+            confdb.onQuorumChange(confdbQuorate);
         }
     }
 

@@ -27,15 +27,18 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     private static final int MAX_BODY_BYTES = 64 * 1024;
+    /** A config value of 1 MiB travels as base64 inside JSON: 4/3 of it plus room for the envelope. */
+    private static final int MAX_CONFIG_BODY_BYTES = 1_500_000;
 
     private final Javalin app;
 
     public ApiServer(HostPort address, String apiToken, ClusterService cluster) {
+        ConfigApi configApi = new ConfigApi(cluster);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.http.maxRequestSize = MAX_CONFIG_BODY_BYTES;
             config.jetty.host = address.host();
             config.jetty.port = address.port();
             config.routes.before("/api/*", ctx -> authenticate(ctx, apiToken));
@@ -62,6 +65,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.delete("/api/v1/cluster/nodes/{node}", ctx -> ctx.json(cluster.remove(ctx.pathParam("node"), false)));
             config.routes.post("/api/v1/cluster/nodes/{node}/forget", ctx ->
                     ctx.json(cluster.remove(ctx.pathParam("node"), true)));
+            ConfigRoutes.add(config.routes, configApi);
             config.routes.exception(ApiFailure.class, (e, ctx) ->
                     ctx.status(e.status()).json(new ApiTypes.ApiError(e.getMessage(), e.hint())));
             config.routes.exception(BadRequest.class, (e, ctx) ->
@@ -97,10 +101,18 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static <T> T body(Context ctx, Class<T> type) {
+    static <T> T body(Context ctx, Class<T> type) {
+        return body(ctx, type, MAX_BODY_BYTES);
+    }
+
+    static <T> T configBody(Context ctx, Class<T> type) {
+        return body(ctx, type, MAX_CONFIG_BODY_BYTES);
+    }
+
+    private static <T> T body(Context ctx, Class<T> type, int maxBytes) {
         byte[] raw = ctx.bodyAsBytes();
-        if (raw.length > MAX_BODY_BYTES) {
-            throw new BadRequest("request body of " + raw.length + " bytes is over " + MAX_BODY_BYTES);
+        if (raw.length > maxBytes) {
+            throw new BadRequest("request body of " + raw.length + " bytes is over " + maxBytes);
         }
         try {
             JsonNode tree = Json.MAPPER.readTree(raw);

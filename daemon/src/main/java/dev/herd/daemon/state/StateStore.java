@@ -23,6 +23,9 @@ import java.util.Optional;
 public final class StateStore {
     public record Membership(int localNodeId, ClusterConfig config) {}
 
+    private static final String CONFDB_DIR = "confdb";
+    private static final String PROMISE_FILE = "promised-generation";
+
     private final Path dataDir;
 
     public StateStore(Path dataDir) throws IOException {
@@ -65,7 +68,7 @@ public final class StateStore {
     public Path retireMembership(String why) throws IOException {
         Path retired = dataDir.resolve("left-" + Instant.now().toEpochMilli());
         Files.createDirectories(retired);
-        for (String name : new String[] {"cluster.json", "authkey"}) {
+        for (String name : new String[] {"cluster.json", "authkey", CONFDB_DIR}) {
             Path f = dataDir.resolve(name);
             if (Files.exists(f)) {
                 Files.move(f, retired.resolve(name), StandardCopyOption.ATOMIC_MOVE);
@@ -74,6 +77,34 @@ public final class StateStore {
         Files.writeString(retired.resolve("reason"), why + "\n");
         fsyncDirectory();
         return retired;
+    }
+
+    /** Where confdb keeps its SQLite database and promise file (retired with the membership: it is that cluster's). */
+    public Path confdbDir() throws IOException {
+        return Files.createDirectories(dataDir.resolve(CONFDB_DIR));
+    }
+
+    /**
+     * confdb's promised generation, kept outside its database as well (docs/confdb.md: the uniqueness of
+     * generations rests on every host remembering its promise, also when the database is damaged and rebuilt).
+     */
+    public long loadConfdbPromise() throws IOException {
+        Path file = confdbDir().resolve(PROMISE_FILE);
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        String text = Files.readString(file).strip();
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IOException(file + " holds '" + text + "', not a generation number: confdb cannot know what this "
+                    + "host promised. Restore the file from a backup, or remove it if this host's confdb database is intact");
+        }
+    }
+
+    public void saveConfdbPromise(long promisedGen) throws IOException {
+        writeAtomically(confdbDir().resolve(PROMISE_FILE),
+                (promisedGen + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     /** The token the local CLI presents; created on first start, readable by root only. */
@@ -92,7 +123,7 @@ public final class StateStore {
         return token;
     }
 
-    private void writeAtomically(Path file, byte[] content) throws IOException {
+    private static void writeAtomically(Path file, byte[] content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -101,11 +132,15 @@ public final class StateStore {
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory();
+        fsyncDirectory(file.getParent());
     }
 
     private void fsyncDirectory() throws IOException {
-        try (FileChannel dir = FileChannel.open(dataDir, StandardOpenOption.READ)) {
+        fsyncDirectory(dataDir);
+    }
+
+    private static void fsyncDirectory(Path directory) throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
             dir.force(true);
         }
     }

@@ -10,6 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import dev.herd.confdb.Change;
+import dev.herd.confdb.ConfdbState;
+import dev.herd.confdb.Entry;
+import dev.herd.confdb.PersistOp;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,25 +24,57 @@ class SqliteConfigStoreTest {
     @TempDir
     Path dir;
 
-    private static SqliteConfigStore.Entry entry(String path, String value, long version) {
-        return new SqliteConfigStore.Entry(path, value.getBytes(StandardCharsets.UTF_8), version, 2);
+    private static Entry entry(String path, String value, long version) {
+        return new Entry(path, value.getBytes(StandardCharsets.UTF_8), version, 2);
+    }
+
+    private static PersistOp put(String path, String value, long version) {
+        return new PersistOp.PutEntry(entry(path, value, version));
     }
 
     @Test
-    void commitsSurviveReopeningAndDeletesAndReplaceWork() throws Exception {
+    void persistedOpsSurviveReopeningInListOrder() throws Exception {
         Path file = dir.resolve("config.db");
         try (SqliteConfigStore s = SqliteConfigStore.open(file).store()) {
-            s.commit(List.of(entry("guests/100.toml", "a", 1), entry("ha/resources.toml", "b", 2)), List.of(),
-                    Map.of("version", "2"));
-            s.commit(List.of(entry("guests/100.toml", "a2", 3)), List.of("ha/resources.toml"), Map.of("version", "3"));
+            s.persist(List.of(put("guests/100.toml", "a", 1), put("ha/resources.toml", "b", 2),
+                    new PersistOp.SetMeta(0, 2, 0)), List.of(), 1000);
+            // put then remove of one path in one transaction: order matters
+            s.persist(List.of(put("guests/100.toml", "a2", 3), new PersistOp.RemoveEntry("ha/resources.toml"),
+                    put("tmp/x", "1", 5), new PersistOp.RemoveEntry("tmp/x"), new PersistOp.SetMeta(1, 5, 2)),
+                    List.of(), 1000);
         }
-        try (SqliteConfigStore s = SqliteConfigStore.open(file).store()) {
-            assertThat(s.loadEntries()).containsOnlyKeys("guests/100.toml");
-            assertThat(new String(s.loadEntries().get("guests/100.toml").value(), StandardCharsets.UTF_8)).isEqualTo("a2");
-            assertThat(s.loadMeta()).containsEntry("version", "3");
-            s.replaceAll(List.of(entry("x", "y", 9)), Map.of("version", "9"));
-            assertThat(s.loadEntries()).containsOnlyKeys("x");
-            assertThat(s.loadMeta()).containsExactly(Map.entry("version", "9"));
+        SqliteConfigStore.Opened opened = SqliteConfigStore.open(file);
+        try (SqliteConfigStore s = opened.store()) {
+            ConfdbState state = opened.state();
+            assertThat(state.entries()).containsOnlyKeys("guests/100.toml");
+            assertThat(new String(state.entries().get("guests/100.toml").value(), StandardCharsets.UTF_8)).isEqualTo("a2");
+            assertThat(List.of(state.gen(), state.version(), state.promisedGen())).containsExactly(1L, 5L, 2L);
+            s.persist(List.of(new PersistOp.ReplaceAll(3, 9, 3, new TreeMap<>(Map.of("x", entry("x", "y", 9))))),
+                    List.of(), 1000);
+        }
+        ConfdbState replaced = SqliteConfigStore.open(file).state();
+        assertThat(replaced.entries()).containsOnlyKeys("x");
+        assertThat(List.of(replaced.gen(), replaced.version(), replaced.promisedGen())).containsExactly(3L, 9L, 3L);
+    }
+
+    @Test
+    void historyKeepsTheNewestVersionsPerPath() throws Exception {
+        try (SqliteConfigStore s = SqliteConfigStore.open(dir.resolve("config.db")).store()) {
+            for (int v = 1; v <= SqliteConfigStore.HISTORY_PER_PATH + 5; v++) {
+                Entry e = entry("guests/100.toml", "v" + v, v);
+                s.persist(List.of(new PersistOp.PutEntry(e), new PersistOp.SetMeta(0, v, 0)),
+                        List.of(new Change(e.path(), e, v, true)), 1000L * v);
+            }
+            long v = SqliteConfigStore.HISTORY_PER_PATH + 6;
+            s.persist(List.of(new PersistOp.RemoveEntry("guests/100.toml"), new PersistOp.SetMeta(0, v, 0)),
+                    List.of(new Change("guests/100.toml", null, v, true)), 99_000);
+            List<SqliteConfigStore.HistoryRow> rows = s.history("guests/100.toml");
+            assertThat(rows).hasSize(SqliteConfigStore.HISTORY_PER_PATH);
+            assertThat(rows.get(0).version()).isEqualTo(v);
+            assertThat(rows.get(0).value()).as("a deletion has no value").isNull();
+            assertThat(new String(rows.get(1).value(), StandardCharsets.UTF_8)).isEqualTo("v" + (v - 1));
+            assertThat(rows.get(rows.size() - 1).version()).isEqualTo(v - SqliteConfigStore.HISTORY_PER_PATH + 1);
+            assertThat(s.history("nothing/here")).isEmpty();
         }
     }
 
@@ -72,11 +109,10 @@ class SqliteConfigStoreTest {
         SqliteConfigStore.Opened reopened = SqliteConfigStore.open(file);
         try (SqliteConfigStore s = reopened.store()) {
             assertThat(reopened.setAside()).as("a killed writer leaves a healthy database").isNull();
-            Map<String, SqliteConfigStore.Entry> entries = s.loadEntries();
             for (int i = 1; i <= lastAcked; i++) {
-                assertThat(entries).as("acknowledged commit %d", i).containsKey("burst/" + i);
+                assertThat(reopened.state().entries()).as("acknowledged commit %d", i).containsKey("burst/" + i);
             }
-            assertThat(Long.parseLong(s.loadMeta().get("version"))).isGreaterThanOrEqualTo(lastAcked);
+            assertThat(reopened.state().version()).isGreaterThanOrEqualTo(lastAcked);
         }
     }
 
@@ -84,8 +120,8 @@ class SqliteConfigStoreTest {
     void aDamagedDatabaseIsSetAsideAndAFreshOneCreated() throws Exception {
         Path file = dir.resolve("config.db");
         try (SqliteConfigStore s = SqliteConfigStore.open(file).store()) {
-            for (int i = 0; i < 200; i++) {
-                s.commit(List.of(entry("k/" + i, "v".repeat(500), i)), List.of(), Map.of());
+            for (int i = 1; i <= 200; i++) {
+                s.persist(List.of(put("k/" + i, "v".repeat(500), i), new PersistOp.SetMeta(0, i, 0)), List.of(), 0);
             }
         }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
@@ -97,9 +133,27 @@ class SqliteConfigStoreTest {
             assertThat(opened.setAside()).isNotNull();
             assertThat(opened.problem()).isNotBlank();
             assertThat(Files.exists(opened.setAside())).as("damaged copy kept for inspection").isTrue();
-            assertThat(s.loadEntries()).isEmpty();
-            s.commit(List.of(entry("again", "works", 1)), List.of(), Map.of());
-            assertThat(s.loadEntries()).containsOnlyKeys("again");
+            assertThat(opened.state().entries()).isEmpty();
+            s.persist(List.of(put("again", "works", 1), new PersistOp.SetMeta(0, 1, 0)), List.of(), 0);
         }
+        assertThat(SqliteConfigStore.open(file).state().entries()).containsOnlyKeys("again");
+    }
+
+    @Test
+    void anEntryThatNoLongerMatchesItsHashIsNeverLoaded() throws Exception {
+        Path file = dir.resolve("config.db");
+        try (SqliteConfigStore s = SqliteConfigStore.open(file).store()) {
+            s.persist(List.of(put("guests/100.toml", "memory = 2048", 1), new PersistOp.SetMeta(0, 1, 0)), List.of(), 0);
+        }
+        // a bit flip SQLite's page checks cannot see: valid database, wrong value
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE entries SET value = X'6D656D6F7279203D2034303936' WHERE path = 'guests/100.toml'");
+        }
+        SqliteConfigStore.Opened opened = SqliteConfigStore.open(file);
+        opened.store().close();
+        assertThat(opened.problem()).contains("guests/100.toml").contains("hash");
+        assertThat(opened.state().entries()).isEmpty();
+        assertThat(opened.setAside()).exists();
     }
 }

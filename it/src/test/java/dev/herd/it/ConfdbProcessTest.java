@@ -1,0 +1,191 @@
+package dev.herd.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.herd.api.ConfigTypes;
+import dev.herd.api.HerdClient;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * confdb with real herdd processes (issue 3): writes are applied on every member before they are acknowledged; a
+ * minority refuses writes and keeps serving reads; after healing, restarts, a long absence or a corrupted database
+ * every host converges to the same state, and nothing acknowledged is ever lost.
+ */
+class ConfdbProcessTest {
+    private static final Duration CONVERGE = Duration.ofSeconds(60);
+
+    @Test
+    void fiveHostsReplicateRefuseBadInputAndTheMinorityRefusesWritesUntilHealed() throws Exception {
+        Root.requireLinkCutting("loopback");
+        try (LiveCluster c = LiveCluster.start("confdb5", 5, 110, "majority")) {
+            List<String> all = c.names();
+            awaitConverged(c, all);
+            ConfigClient n1 = cfg(c, "node1");
+            ConfigTypes.WriteResult w = n1.set("guests/100.toml", "memory = 2048\n");
+            // acknowledged means applied on every member of the view: every host reads it at once
+            for (String n : all) {
+                assertThat(cfg(c, n).get("guests/100.toml")).as("read on %s right after the ack", n)
+                        .isEqualTo("memory = 2048\n");
+            }
+            // compare-and-set: a stale version loses, the current one wins
+            HerdClient.ApiException stale = assertThrows(HerdClient.ApiException.class, () -> cfg(c, "node3")
+                    .set("guests/100.toml", "memory = 1".getBytes(StandardCharsets.UTF_8), w.version() - 1));
+            assertThat(stale.status()).isEqualTo(409);
+            assertThat(stale.getMessage()).contains("compare-and-set failed").contains("current version is " + w.version());
+            cfg(c, "node3").set("guests/100.toml", "memory = 4096\n".getBytes(StandardCharsets.UTF_8), w.version());
+
+            long before = n1.status().version();
+            refused(n1, "guests/big.bin", new byte[1024 * 1024 + 1], 400, "more than the limit");
+            refused(n1, "../etc/passwd", new byte[1], 400, "no relative steps");
+            refused(n1, "/etc/pve/x", new byte[1], 400, "is absolute");
+            refused(n1, "guests/a\u0001b", new byte[1], 400, "control character");
+            refused(n1, "locks/ha-manager", new byte[1], 400, "is a lock");
+            assertThat(n1.status().version()).as("refused writes change nothing").isEqualTo(before);
+
+            c.sandbox.partition(List.of(List.of("node1", "node2"), List.of("node3", "node4", "node5")));
+            try {
+                c.awaitQuorum("node1", List.of(1, 2), false, CONVERGE);
+                c.awaitQuorum("node4", List.of(3, 4, 5), true, CONVERGE);
+                HerdClient.ApiException minority = assertThrows(HerdClient.ApiException.class,
+                        () -> n1.set("guests/101.toml", "memory = 512\n"));
+                assertThat(minority.status()).isEqualTo(503);
+                assertThat(minority.getMessage()).startsWith("not quorate: configuration is read-only");
+                assertThat(n1.get("guests/100.toml")).as("reads work without quorum").isEqualTo("memory = 4096\n");
+                awaitTrue(c, "majority accepts writes", () -> tryWrite(cfg(c, "node4"), "ha/resources.toml", "vm:100\n"));
+                assertThat(n1.get("ha/resources.toml")).as("the minority does not see the majority's write").isNull();
+                assertThat(cfg(c, "node2").get("guests/101.toml")).isNull();
+            } finally {
+                c.sandbox.heal();
+            }
+            for (String n : all) {
+                c.awaitQuorum(n, List.of(1, 2, 3, 4, 5), true, CONVERGE);
+            }
+            awaitConverged(c, all);
+            assertThat(n1.get("ha/resources.toml")).isEqualTo("vm:100\n");
+            assertThat(n1.get("guests/101.toml")).isNull();
+            assertThat(n1.history("guests/100.toml").items()).extracting(ConfigTypes.HistoryItem::version)
+                    .contains(w.version());
+        }
+    }
+
+    @Test
+    void catchUpAfter1000WritesKill9MidBurstAndACorruptedDatabaseLoseNothing() throws Exception {
+        try (LiveCluster c = LiveCluster.start("confdb3", 3, 111, "majority")) {
+            List<String> all = c.names();
+            awaitConverged(c, all);
+            ConfigClient n1 = cfg(c, "node1");
+            n1.set("guests/100.toml", "memory = 2048\n");
+
+            // a host down for 1,000 writes catches up when it returns
+            c.sandbox.kill("node3");
+            c.awaitQuorum("node1", List.of(1, 2), true, CONVERGE);
+            awaitTrue(c, "writes accepted by the two remaining hosts", () -> tryWrite(n1, "bulk/0", "0"));
+            for (int i = 1; i <= 1000; i++) {
+                n1.set("bulk/" + i, "value " + i);
+            }
+            c.sandbox.start("node3", List.of(), Map.of());
+            awaitConverged(c, all);
+            ConfigClient n3 = cfg(c, "node3");
+            assertThat(n3.list("bulk").entries()).hasSize(1001);
+            assertThat(n3.get("bulk/1000")).isEqualTo("value 1000");
+
+            // kill -9 of the host the writer talks to, mid-burst: every acknowledged write survives everywhere
+            AtomicInteger lastAcked = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            ConfigClient n2 = cfg(c, "node2");
+            Thread writer = Thread.ofPlatform().start(() -> {
+                for (int i = 1; !stop.get(); i++) {
+                    try {
+                        n2.set("burst/" + i, "value " + i);
+                        lastAcked.set(i);
+                    } catch (HerdClient.ApiException e) {
+                        return; // the host is gone: what was acknowledged so far is what must survive
+                    }
+                }
+            });
+            awaitTrue(c, "200 writes acknowledged in the burst", () -> lastAcked.get() >= 200 ? null
+                    : lastAcked.get() + " acknowledged");
+            c.sandbox.kill("node2");
+            stop.set(true);
+            writer.join(30_000);
+            int acked = lastAcked.get();
+            c.sandbox.start("node2", List.of(), Map.of());
+            awaitConverged(c, all);
+            for (String n : all) {
+                ConfigTypes.ConfigList burst = cfg(c, n).list("burst");
+                List<String> paths = burst.entries().stream().map(ConfigTypes.ConfigEntry::path).toList();
+                for (int i = 1; i <= acked; i++) {
+                    assertThat(paths).as("acknowledged write burst/%d on %s", i, n).contains("burst/" + i);
+                }
+            }
+
+            // a corrupted database is detected at start, set aside, and rebuilt from the peers
+            c.sandbox.kill("node3");
+            Path db = c.sandbox.node("node3").dataDir().resolve("confdb").resolve("config.db");
+            try (RandomAccessFile raf = new RandomAccessFile(db.toFile(), "rw")) {
+                raf.seek(0);
+                raf.write("garbage, not a SQLite header".getBytes(StandardCharsets.US_ASCII));
+            }
+            c.sandbox.start("node3", List.of(), Map.of());
+            awaitConverged(c, all);
+            assertThat(n3.get("guests/100.toml")).isEqualTo("memory = 2048\n");
+            assertThat(n3.list("bulk").entries()).hasSize(1001);
+            try (var files = Files.list(db.getParent())) {
+                assertThat(files.map(p -> p.getFileName().toString()).toList())
+                        .as("the damaged database is kept for inspection").anyMatch(f -> f.startsWith("config.db.damaged-"));
+            }
+            assertThat(Files.readString(c.sandbox.node("node3").logFile())).contains("is damaged");
+        }
+    }
+
+    // ---- helpers ----
+
+    static ConfigClient cfg(LiveCluster c, String node) throws IOException {
+        return new ConfigClient(c.client(node));
+    }
+
+    private static void refused(ConfigClient client, String path, byte[] value, int status, String why) {
+        HerdClient.ApiException e = assertThrows(HerdClient.ApiException.class, () -> client.set(path, value, null));
+        assertThat(e.status()).as("status for %s", path).isEqualTo(status);
+        assertThat(e.getMessage()).contains(why);
+        assertThat(e.hint()).isNotBlank();
+    }
+
+    private static String tryWrite(ConfigClient client, String path, String value) {
+        try {
+            client.set(path, value);
+            return null;
+        } catch (HerdClient.ApiException e) {
+            return e.status() + " " + e.getMessage();
+        }
+    }
+
+    private static void awaitTrue(LiveCluster c, String what, LiveCluster.Probe probe) throws IOException {
+        c.awaitTrue(what, CONVERGE, probe);
+    }
+
+    /** Every host Active with the same (gen, version, digest). */
+    static void awaitConverged(LiveCluster c, List<String> nodes) throws IOException {
+        c.awaitTrue("confdb converged on " + nodes, CONVERGE, () -> {
+            List<String> seen = new ArrayList<>();
+            for (String n : nodes) {
+                ConfigTypes.ConfdbStatus s = cfg(c, n).status();
+                seen.add(n + " " + s.state() + " gen " + s.gen() + " v" + s.version() + " " + s.digest());
+            }
+            boolean same = seen.stream().map(l -> l.substring(l.indexOf(' ') + 1)).distinct().count() == 1;
+            return same && seen.get(0).contains(" Active ") ? null : String.join("; ", seen);
+        });
+    }
+}
