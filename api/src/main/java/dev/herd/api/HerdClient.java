@@ -45,6 +45,10 @@ public final class HerdClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).POST(bodyOf(body)), type);
     }
 
+    public <T> T put(String path, Object body, Class<T> type) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).PUT(bodyOf(body)), type);
+    }
+
     public <T> T delete(String path, Class<T> type) {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE(), type);
     }
