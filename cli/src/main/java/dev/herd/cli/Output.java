@@ -17,6 +17,15 @@ final class Output {
         }
     }
 
+    /** One compact JSON document on one line, for streams a program reads line by line (`herd config watch`). */
+    static void jsonLine(PrintWriter out, Object value) {
+        try {
+            out.println(Json.MAPPER.writeValueAsString(value));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String yesNo(boolean b) {
         return b ? "Yes" : "No";
     }
