@@ -134,9 +134,18 @@ class ConfdbProcessTest {
             // a corrupted database is detected at start, set aside, and rebuilt from the peers
             c.sandbox.kill("node3");
             Path db = c.sandbox.node("node3").dataDir().resolve("confdb").resolve("config.db");
-            try (RandomAccessFile raf = new RandomAccessFile(db.toFile(), "rw")) {
-                raf.seek(0);
-                raf.write("garbage, not a SQLite header".getBytes(StandardCharsets.US_ASCII));
+            // random bytes over the database file and the header of its write-ahead log (WAL frames hold the newest
+            // copies of pages, so damaging the main file alone may be masked by the WAL)
+            java.util.Random random = new java.util.Random(42);
+            for (Path f : List.of(db, db.resolveSibling("config.db-wal"))) {
+                if (Files.exists(f)) {
+                    try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+                        byte[] junk = new byte[(int) Math.min(raf.length(), f.equals(db) ? Integer.MAX_VALUE : 4096)];
+                        random.nextBytes(junk);
+                        raf.seek(0);
+                        raf.write(junk);
+                    }
+                }
             }
             c.sandbox.start("node3", List.of(), Map.of());
             awaitConverged(c, all);

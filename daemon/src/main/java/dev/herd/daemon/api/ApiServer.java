@@ -6,6 +6,7 @@ import dev.herd.api.HerdVersion;
 import dev.herd.api.Json;
 import dev.herd.daemon.ApiFailure;
 import dev.herd.daemon.ClusterService;
+import dev.herd.daemon.ConfigApi;
 import dev.herd.daemon.JoinProtocol;
 import dev.herd.daemon.config.HostPort;
 import io.javalin.Javalin;

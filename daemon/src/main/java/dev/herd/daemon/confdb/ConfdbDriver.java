@@ -57,7 +57,7 @@ public final class ConfdbDriver implements AutoCloseable {
     private final Transport transport;
     private final ChangeFeed feed;
     private final FatalHandler fatal;
-    private final ConfdbReassembler reassembler = new ConfdbReassembler(MAX_REASSEMBLY_BYTES);
+    private final ConfdbReassembler reassembler = new ConfdbReassembler(MAX_REASSEMBLY_BYTES, ConfdbReassembler.DEFAULT_MAX_FRAGMENTS);
     private final Map<Long, CompletableFuture<ClientResult>> pending = new HashMap<>();
     private Set<Integer> members = Set.of();
     private long promisedOnDisk;

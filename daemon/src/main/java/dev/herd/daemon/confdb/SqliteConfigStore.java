@@ -76,7 +76,7 @@ public final class SqliteConfigStore implements AutoCloseable {
     /** Opens (or creates) the database and loads its state; a damaged one is set aside and replaced by an empty one. */
     public static Opened open(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        String problem;
+        String problem = null;
         if (!Files.exists(file)) {
             return fresh(file, null, null);
         }
