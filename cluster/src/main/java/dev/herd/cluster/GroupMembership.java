@@ -4,6 +4,9 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.TreeSet;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
@@ -26,16 +29,33 @@ public final class GroupMembership implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupMembership.class);
     private static final String NODE_ID_KEY = "herd-node-id";
 
+    /**
+     * Bytes a host lets wait for the transport before it drops new broadcasts (a lost message, which the protocols
+     * above repair at the next view): two full confdb states.
+     */
+    static final long MAX_QUEUED_BYTES = 2L * 130 * 1024 * 1024;
+
     private final JChannel channel;
     private final int localNodeId;
     private final String clusterName;
     private final MessageSeal seal;
+    /**
+     * Broadcasts wait here for the sender thread. JChannel.send can block for seconds: SEQUENCER resends a message to
+     * a new coordinator every 500 ms until it is acknowledged ("ack mode" after a coordinator change), flushes its
+     * forward table, and flow control (UFC/MFC) waits for credits. The caller is the daemon's one event loop, which
+     * must keep handling views and API requests meanwhile; one sender thread keeps the order of its broadcasts.
+     */
+    private final BlockingQueue<byte[]> outbox = new LinkedBlockingQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final Thread sender;
+    private volatile boolean closed;
 
     private GroupMembership(JChannel channel, int localNodeId, String clusterName, MessageSeal seal) {
         this.channel = channel;
         this.localNodeId = localNodeId;
         this.clusterName = clusterName;
         this.seal = seal;
+        this.sender = Thread.ofPlatform().name("herd-transport-send-node" + localNodeId).daemon().unstarted(this::sendLoop);
     }
 
     /**
@@ -78,6 +98,7 @@ public final class GroupMembership implements AutoCloseable {
     /** Joins the group: blocks while GMS looks for a coordinator (join timeout × attempts), then has a first view. */
     public void connect() throws Exception {
         channel.connect(clusterName);
+        sender.start();
         log.info("node{} joined cluster transport '{}' as {}", localNodeId, clusterName, channel.getAddress());
     }
 
@@ -119,9 +140,47 @@ public final class GroupMembership implements AutoCloseable {
         return -1;
     }
 
-    /** Broadcasts to every member of the current view, in total order, sealed with the cluster key ({@link MessageSeal}). */
-    public void broadcast(byte[] payload) throws Exception {
-        channel.send(new BytesMessage(null, seal.seal(payload)));
+    /**
+     * Broadcasts to every member of the current view, in total order, sealed with the cluster key
+     * ({@link MessageSeal}). Never blocks: the payload is queued for the sender thread, and this host's broadcasts
+     * leave in the order they were queued. Before {@link #connect} has finished they wait for it.
+     */
+    public void broadcast(byte[] payload) {
+        if (closed) {
+            return;
+        }
+        if (queuedBytes.addAndGet(payload.length) > MAX_QUEUED_BYTES) {
+            queuedBytes.addAndGet(-payload.length);
+            log.error("node{}: dropping a broadcast of {} bytes: {} bytes already wait for the transport", localNodeId,
+                    payload.length, queuedBytes.get());
+            return;
+        }
+        outbox.add(payload);
+    }
+
+    private void sendLoop() {
+        while (!closed) {
+            byte[] payload;
+            try {
+                payload = outbox.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            queuedBytes.addAndGet(-payload.length);
+            try {
+                channel.send(new BytesMessage(null, seal.seal(payload)));
+            } catch (Exception e) {
+                if (!closed) {
+                    // like a message lost in the network: votequorum's re-requests and confdb's sync repair it
+                    log.warn("node{}: broadcast of {} bytes failed: {}", localNodeId, payload.length, e.toString());
+                }
+            }
+        }
+    }
+
+    /** Broadcasts queued and not yet handed to JGroups (a diagnostic for status pages and tests). */
+    public int queuedBroadcasts() {
+        return outbox.size();
     }
 
     /** Replaces the static member list after a host joined or left (TCPPING's initial_hosts). */
@@ -140,6 +199,9 @@ public final class GroupMembership implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        sender.interrupt();
+        outbox.clear();
         channel.close();
     }
 }

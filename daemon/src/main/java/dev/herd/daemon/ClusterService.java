@@ -125,6 +125,19 @@ public final class ClusterService implements AutoCloseable {
     // ---- lifecycle requests (API) ----
 
     public ApiTypes.Message create(String clusterName, String preset, Integer expectedVotes) throws ApiFailure {
+        ApiTypes.Message created = createOnLoop(clusterName, preset, expectedVotes);
+        // Return once the transport has formed its first view. A host that joins earlier races this one's
+        // discovery: each waits for the other to become coordinator, both give up after GMS' join attempts, and
+        // MERGE3 has to bring them together seconds later.
+        if (!awaitOnLoop(() -> session != null && session.view() != null, JOIN_SETTLE_MS, 20)) {
+            throw new ApiFailure(504, created.message() + ", but its cluster transport has not formed a view after "
+                    + JOIN_SETTLE_MS / 1000 + " s", "check the herdd log; is the cluster address "
+                    + settings.clusterAddress() + " free?");
+        }
+        return created;
+    }
+
+    private ApiTypes.Message createOnLoop(String clusterName, String preset, Integer expectedVotes) throws ApiFailure {
         return call(() -> {
             requireStandalone();
             if (clusterName == null || !clusterName.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,31}")) {

@@ -180,7 +180,8 @@ final class MemberSession {
         lastHelloMs = nowMs();
         viewChangedMs = lastHelloMs;
         confdbQuorate = quorum.status().quorate();
-        confdb.onView(v.viewId(), v.coordinatorNodeId(), quorum.members(), confdbQuorate);
+        // the view itself, not the node-list filter: every member of one view must run the sync with the same set
+        confdb.onView(v.viewId(), v.coordinatorNodeId(), v.nodeIds(), confdbQuorate);
         logQuorumChange();
     }
 
