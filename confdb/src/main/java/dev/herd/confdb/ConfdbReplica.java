@@ -296,6 +296,11 @@ public final class ConfdbReplica {
         return view;
     }
 
+    /** The state's lineage label (see {@link ConfdbState}). */
+    public long snapshotGen() {
+        return store.gen();
+    }
+
     /** The state's write counter. */
     public long version() {
         return store.version();

@@ -122,7 +122,7 @@ final class LiveCluster implements AutoCloseable {
                 // membership and quorum transitions first (few, and what a failed convergence is about), then the tail
                 System.out.println("==== views and quorum changes in " + n.logFile());
                 lines.stream().filter(l -> l.contains("membership view") || l.contains("quorum GAINED")
-                        || l.contains("quorum LOST") || l.contains("MERGE") || l.contains("merge")).forEach(System.out::println);
+                        || l.contains("quorum LOST") || l.contains("confdb ") || l.contains("merge")).forEach(System.out::println);
                 System.out.println("==== last lines of " + n.logFile());
                 lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
             } catch (IOException e) {

@@ -64,6 +64,7 @@ public final class ConfdbDriver implements AutoCloseable {
     private long nextRequestId = 1;
     private long nextMessageId = 1;
     private boolean failed;
+    private String lastLoggedState = "";
 
     private ConfdbDriver(int localNodeId, StateStore stateStore, SqliteConfigStore db, ConfdbState state, long promise,
                          Limits limits, Transport transport, ChangeFeed feed, FatalHandler fatal) {
@@ -232,6 +233,16 @@ public final class ConfdbDriver implements AutoCloseable {
             }
         }
         feed.append(out.changes());
+        logStateChange();
+    }
+
+    /** One line per sync phase change: what an operator (and a failed test) needs to follow a resync. */
+    private void logStateChange() {
+        String now = replica.state().getClass().getSimpleName() + " in view " + replica.view();
+        if (!now.equals(lastLoggedState)) {
+            lastLoggedState = now;
+            log.info("confdb {} (gen {}, version {})", now, replica.snapshotGen(), replica.version());
+        }
     }
 
     private void persist(List<PersistOp> ops, List<Change> changes) throws IOException {
