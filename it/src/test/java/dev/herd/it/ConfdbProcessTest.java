@@ -33,6 +33,8 @@ class ConfdbProcessTest {
             List<String> all = c.names();
             awaitConverged(c, all);
             ConfigClient n1 = cfg(c, "node1");
+            HerdClient watcher = c.client("node5").withTimeout(Duration.ofSeconds(20));
+            long cursor = watcher.get("/api/v1/config/watch?prefix=guests", ConfigTypes.WatchBatch.class).nextCursor();
             ConfigTypes.WriteResult w = n1.set("guests/100.toml", "memory = 2048\n");
             // acknowledged means applied on every member of the view: every host reads it at once
             for (String n : all) {
@@ -44,7 +46,50 @@ class ConfdbProcessTest {
                     .set("guests/100.toml", "memory = 1".getBytes(StandardCharsets.UTF_8), w.version() - 1));
             assertThat(stale.status()).isEqualTo(409);
             assertThat(stale.getMessage()).contains("compare-and-set failed").contains("current version is " + w.version());
-            cfg(c, "node3").set("guests/100.toml", "memory = 4096\n".getBytes(StandardCharsets.UTF_8), w.version());
+            ConfigTypes.WriteResult w2 = cfg(c, "node3").set("guests/100.toml",
+                    "memory = 4096\n".getBytes(StandardCharsets.UTF_8), w.version());
+            n1.set("ha/groups.toml", "not under the watched prefix\n");
+
+            // watch: a watcher on another host gets both changes of its subtree, in order, and nothing else
+            List<ConfigTypes.ConfigChange> seen = new ArrayList<>();
+            while (seen.size() < 2) {
+                ConfigTypes.WatchBatch batch = watcher.get("/api/v1/config/watch?prefix=guests&cursor=" + cursor
+                        + "&wait_ms=10000", ConfigTypes.WatchBatch.class);
+                assertThat(batch.gap()).isFalse();
+                assertThat(batch.changes()).as("a long poll answers with changes, not by timing out").isNotEmpty();
+                seen.addAll(batch.changes());
+                cursor = batch.nextCursor();
+            }
+            assertThat(seen).extracting(ConfigTypes.ConfigChange::path).containsExactly("guests/100.toml", "guests/100.toml");
+            assertThat(seen).extracting(ConfigTypes.ConfigChange::version).containsExactly(w.version(), w2.version());
+
+            // leased locks: one holder; released, another host gets it
+            HerdClient h1 = c.client("node1");
+            HerdClient h2 = c.client("node2");
+            ConfigTypes.LockInfo held = h1.post("/api/v1/config/locks/ha-manager", new ConfigTypes.LockRequest(10_000),
+                    ConfigTypes.LockInfo.class);
+            assertThat(held.heldHere()).isTrue();
+            HerdClient.ApiException busy = assertThrows(HerdClient.ApiException.class, () -> h2.post(
+                    "/api/v1/config/locks/ha-manager", new ConfigTypes.LockRequest(10_000), ConfigTypes.LockInfo.class));
+            assertThat(busy.status()).isEqualTo(409);
+            assertThat(busy.getMessage()).contains("held by node1");
+            h1.delete("/api/v1/config/locks/ha-manager", ConfigTypes.LockInfo.class);
+            assertThat(h2.post("/api/v1/config/locks/ha-manager", new ConfigTypes.LockRequest(10_000),
+                    ConfigTypes.LockInfo.class).heldHere()).isTrue();
+            h2.delete("/api/v1/config/locks/ha-manager", ConfigTypes.LockInfo.class);
+
+            // the CLI against real daemons: edit writes back with compare-and-set; malformed TOML changes nothing
+            dev.herd.cli.sandbox.SandboxNode node2 = c.sandbox.node("node2");
+            String[] api = {"--api", node2.apiAddress(), "--token", dev.herd.cli.sandbox.Sandbox.apiToken(node2)};
+            Path good = editor(c, "printf 'memory = 8192\\n' > \"$1\"");
+            Path bad = editor(c, "printf 'memory = = 1\\n' > \"$1\"");
+            Cli.Result edited = Cli.run(Cli.concat(api, "config", "edit", "guests/100.toml", "--editor", good.toString()));
+            assertThat(edited.code()).as(edited.err()).isZero();
+            assertThat(cfg(c, "node4").get("guests/100.toml")).isEqualTo("memory = 8192\n");
+            Cli.Result refusedEdit = Cli.run(Cli.concat(api, "config", "edit", "guests/100.toml", "--editor", bad.toString()));
+            assertThat(refusedEdit.code()).isEqualTo(1);
+            assertThat(refusedEdit.err()).contains("invalid TOML").contains("nothing was written");
+            assertThat(cfg(c, "node4").get("guests/100.toml")).isEqualTo("memory = 8192\n");
 
             long before = n1.status().version();
             refused(n1, "guests/big.bin", new byte[1024 * 1024 + 1], 400, "more than the limit");
@@ -62,7 +107,7 @@ class ConfdbProcessTest {
                         () -> n1.set("guests/101.toml", "memory = 512\n"));
                 assertThat(minority.status()).isEqualTo(503);
                 assertThat(minority.getMessage()).startsWith("not quorate: configuration is read-only");
-                assertThat(n1.get("guests/100.toml")).as("reads work without quorum").isEqualTo("memory = 4096\n");
+                assertThat(n1.get("guests/100.toml")).as("reads work without quorum").isEqualTo("memory = 8192\n");
                 awaitTrue(c, "majority accepts writes", () -> tryWrite(cfg(c, "node4"), "ha/resources.toml", "vm:100\n"));
                 assertThat(n1.get("ha/resources.toml")).as("the minority does not see the majority's write").isNull();
                 assertThat(cfg(c, "node2").get("guests/101.toml")).isNull();
@@ -163,6 +208,14 @@ class ConfdbProcessTest {
 
     static ConfigClient cfg(LiveCluster c, String node) throws IOException {
         return new ConfigClient(c.client(node));
+    }
+
+    /** A scripted $EDITOR: a shell script that rewrites the file it is given. */
+    private static Path editor(LiveCluster c, String body) throws IOException {
+        Path script = Files.createTempFile(c.sandbox.dir(), "editor-", ".sh");
+        Files.writeString(script, "#!/bin/sh\n" + body + "\n");
+        script.toFile().setExecutable(true);
+        return script;
     }
 
     private static void refused(ConfigClient client, String path, byte[] value, int status, String why) {

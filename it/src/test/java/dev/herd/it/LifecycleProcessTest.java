@@ -77,28 +77,21 @@ class LifecycleProcessTest {
             // The CLI on top: --json everywhere, exit code 2 when not quorate, 64 on bad usage.
             SandboxNode node1 = c.sandbox.node("node1");
             String[] api = {"--api", node1.apiAddress(), "--token", dev.herd.cli.sandbox.Sandbox.apiToken(node1)};
-            assertThat(cli(concat(api, "quorum", "status")).code).isZero();
-            CliResult json = cli(concat(api, "--json", "status"));
-            assertThat(json.out).contains("\"cluster_name\" : \"life\"");
-            assertThat(cli(concat(api, "quorum", "bogus-subcommand")).code).isEqualTo(64);
-            CliResult whatIf = cli(concat(api, "quorum", "what-if", "--down", "node1"));
-            assertThat(whatIf.code).isEqualTo(2);
-            assertThat(whatIf.out).contains("Keeps quorum:     No");
+            assertThat(cli(concat(api, "quorum", "status")).code()).isZero();
+            Cli.Result json = cli(concat(api, "--json", "status"));
+            assertThat(json.out()).contains("\"cluster_name\" : \"life\"");
+            assertThat(cli(concat(api, "quorum", "bogus-subcommand")).code()).isEqualTo(64);
+            Cli.Result whatIf = cli(concat(api, "quorum", "what-if", "--down", "node1"));
+            assertThat(whatIf.code()).isEqualTo(2);
+            assertThat(whatIf.out()).contains("Keeps quorum:     No");
         }
     }
 
-    private record CliResult(int code, String out, String err) {}
-
-    private static CliResult cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new CliResult(code, out.toString(), err.toString());
+    private static Cli.Result cli(String... args) {
+        return Cli.run(args);
     }
 
     private static String[] concat(String[] a, String... b) {
-        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
+        return Cli.concat(a, b);
     }
 }
