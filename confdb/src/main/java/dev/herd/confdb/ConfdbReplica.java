@@ -52,6 +52,8 @@ public final class ConfdbReplica {
     private int round;
     private boolean quorate;
     private final DigestCheck digestCheck;
+    /** When a message of the current view was last delivered: a sync round with no progress for long is retried. */
+    private long lastProgressMs;
 
     public ConfdbReplica(int localNodeId, ConfdbState persistedState, Limits limits) {
         this.localNodeId = localNodeId;
@@ -72,6 +74,7 @@ public final class ConfdbReplica {
         members = new TreeSet<>(newMembers);
         quorate = nowQuorate;
         round = 0;
+        lastProgressMs = nowMs;
         startRound(out);
         return out.build();
     }
@@ -115,8 +118,24 @@ public final class ConfdbReplica {
         return out.build();
     }
 
-    /** Periodic work: the lowest member asks for a digest comparison every {@link Limits#digestPeriodMs()}. */
+    /**
+     * Periodic work: the lowest member asks for a digest comparison every {@link Limits#digestPeriodMs()}; and a sync
+     * round in which nothing was delivered for two digest periods is retried. The round needs one message from every
+     * member, and a transport may lose a whole message around a coordinator change (JGroups' SEQUENCER drops a
+     * forward that reaches the new sequencer before it installed the view): without the retry the view would stay
+     * unwritable until the next membership change. A retry is an ordinary ResyncRequest, so it is as safe as one.
+     */
     public Output tick(long nowMs) {
+        if (view != null && !(state instanceof Active || state instanceof ReadOnly)) {
+            if (nowMs - lastProgressMs < 2 * limits.digestPeriodMs()) {
+                return Output.NONE;
+            }
+            lastProgressMs = nowMs; // one retry per period from each member; duplicates of a round are ignored
+            OutputBuilder out = new OutputBuilder();
+            out.broadcast.add(new ResyncRequest(view, round, "sync round " + round + " made no progress for "
+                    + 2 * limits.digestPeriodMs() + " ms (a message lost?)"));
+            return out.build();
+        }
         if (!(state instanceof Active || state instanceof ReadOnly)) {
             return Output.NONE;
         }
@@ -134,6 +153,7 @@ public final class ConfdbReplica {
         if (view == null || !message.view().equals(view) || !members.contains(from)) {
             return Output.NONE; // another view's message: its sync round is over for us
         }
+        lastProgressMs = nowMs;
         OutputBuilder out = new OutputBuilder();
         switch (message) {
             case SyncState s -> {

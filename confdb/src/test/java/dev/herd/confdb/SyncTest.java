@@ -115,4 +115,25 @@ class SyncTest {
         assertThat(h.order).extracting(sent -> ((ConfdbMessage.DigestReport) sent.message()).probe())
                 .containsExactly(1, 1, 1);
     }
+
+    @Test
+    void aRoundThatLostAMessageIsRetriedAfterTwoDigestPeriodsWithoutProgress() {
+        Harness h = new Harness(3);
+        h.view();
+        h.order.removeIf(m -> m.from() == 2); // node2's SyncState lost by the transport, for everyone
+        h.settle();
+        assertThat(h.r(1).state()).isInstanceOf(ReplicaState.Collecting.class);
+        long period = Limits.DEFAULTS.digestPeriodMs();
+        h.nowMs += 2 * period - 1;
+        h.replicas.forEach((id, r) -> h.record(id, r.tick(h.nowMs)));
+        assertThat(h.order).as("no retry before two periods without progress").isEmpty();
+        h.nowMs += 1;
+        h.replicas.forEach((id, r) -> h.record(id, r.tick(h.nowMs)));
+        assertThat(h.order).hasSize(3).allMatch(m -> m.message() instanceof ConfdbMessage.ResyncRequest);
+        h.settle(); // the first request starts round 1; the duplicates carry round 0 and are ignored
+        h.replicas.values().forEach(r -> assertThat(r.state()).isInstanceOf(ReplicaState.Active.class));
+        h.submit(1, new Op.Set("guests/100.toml", Harness.bytes("x"), Op.ANY_VERSION), 7);
+        h.settle();
+        assertThat(h.last(1)).isInstanceOf(ClientResult.Acked.class);
+    }
 }
