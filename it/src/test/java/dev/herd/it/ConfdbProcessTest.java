@@ -126,7 +126,7 @@ class ConfdbProcessTest {
     }
 
     @Test
-    void catchUpAfter1000WritesKill9MidBurstAndACorruptedDatabaseLoseNothing() throws Exception {
+    void catchUpAfter1000WritesKill9MidBurstCorruptedDatabaseAndFullRestartLoseNothing() throws Exception {
         try (LiveCluster c = LiveCluster.start("confdb3", 3, 111, "majority")) {
             List<String> all = c.names();
             awaitConverged(c, all);
@@ -201,6 +201,18 @@ class ConfdbProcessTest {
                         .as("the damaged database is kept for inspection").anyMatch(f -> f.startsWith("config.db.damaged-"));
             }
             assertThat(Files.readString(c.sandbox.node("node3").logFile())).contains("is damaged");
+
+            // the whole cluster goes down at once (power cut) and comes back: the configuration is on every disk
+            for (String n : all) {
+                c.sandbox.kill(n);
+            }
+            for (String n : all) {
+                c.sandbox.start(n, List.of(), Map.of());
+            }
+            awaitConverged(c, all);
+            assertThat(cfg(c, "node2").get("guests/100.toml")).isEqualTo("memory = 2048\n");
+            assertThat(cfg(c, "node1").list("burst").entries()).hasSizeGreaterThanOrEqualTo(acked);
+            awaitTrue(c, "writes accepted after the full restart", () -> tryWrite(n3, "after/restart", "1"));
         }
     }
 
