@@ -208,7 +208,8 @@ public final class ConfdbDriver implements AutoCloseable {
             persist(out.persist(), out.changes());
         } catch (IOException e) {
             failed = true;
-            String why = "confdb cannot write its database: " + e.getMessage();
+            String why = "confdb cannot write its database: " + e.getMessage() + ". Free space on (or repair) the file "
+                    + "system of " + db.file().getParent() + ", then start herdd again: it catches up from its peers";
             log.error("{}. Nothing that was not on disk was announced or acknowledged; herdd stops so that it restarts "
                     + "from what is on disk", why);
             pending.values().forEach(f -> f.complete(new ClientResult.Unknown(0, why)));
