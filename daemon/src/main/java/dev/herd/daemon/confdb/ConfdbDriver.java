@@ -65,6 +65,9 @@ public final class ConfdbDriver implements AutoCloseable {
     private long nextMessageId = 1;
     private boolean failed;
     private String lastLoggedState = "";
+    /** Outputs of the current burst of transport events, carried out together by {@link #endBatch}. */
+    private final List<Output> batch = new java.util.ArrayList<>();
+    private boolean batching;
 
     private ConfdbDriver(int localNodeId, StateStore stateStore, SqliteConfigStore db, ConfdbState state, long promise,
                          Limits limits, Transport transport, ChangeFeed feed, FatalHandler fatal) {
@@ -100,6 +103,42 @@ public final class ConfdbDriver implements AutoCloseable {
     }
 
     // ---- events from the session (loop thread) ----
+
+    /** Start collecting: the outputs of the following events are carried out together at {@link #endBatch}. */
+    public void beginBatch() {
+        batching = true;
+    }
+
+    /**
+     * Carry out the burst's outputs as one: one transaction (so one fsync) for all their persist ops in order, then
+     * their broadcasts in order — with only the last {@code Applied} of each view, since an Applied covers every
+     * version below it — then their results and changes.
+     */
+    public void endBatch() {
+        batching = false;
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<PersistOp> persist = new java.util.ArrayList<>();
+        List<ConfdbMessage> broadcast = new java.util.ArrayList<>();
+        List<ClientResult> results = new java.util.ArrayList<>();
+        List<Change> changes = new java.util.ArrayList<>();
+        for (Output o : batch) {
+            persist.addAll(o.persist());
+            broadcast.addAll(o.broadcast());
+            results.addAll(o.results());
+            changes.addAll(o.changes());
+        }
+        batch.clear();
+        Map<ViewId, ConfdbMessage.Applied> lastApplied = new HashMap<>();
+        for (ConfdbMessage m : broadcast) {
+            if (m instanceof ConfdbMessage.Applied a) {
+                lastApplied.put(a.view(), a);
+            }
+        }
+        broadcast.removeIf(m -> m instanceof ConfdbMessage.Applied a && lastApplied.get(a.view()) != a);
+        carryOut(new Output(persist, broadcast, results, changes));
+    }
 
     public void onView(long viewSeq, int creatorNodeId, Set<Integer> viewMembers, boolean quorate) {
         members = Set.copyOf(viewMembers);
@@ -201,6 +240,16 @@ public final class ConfdbDriver implements AutoCloseable {
     // ---- carrying out an Output ----
 
     private void execute(Output out) {
+        if (batching) {
+            if (!out.equals(Output.NONE)) {
+                batch.add(out);
+            }
+            return;
+        }
+        carryOut(out);
+    }
+
+    private void carryOut(Output out) {
         if (failed) {
             return;
         }
