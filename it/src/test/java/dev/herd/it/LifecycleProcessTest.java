@@ -52,6 +52,10 @@ class LifecycleProcessTest {
                         ? null : "warnings " + s.warnings();
             });
 
+            // node3's hello (its version) can arrive before its votequorum nodeinfo: wait until it counts again,
+            // or the "[1, 2] quorate" wait below would pass before node3 is even gone
+            c.awaitQuorum("node1", List.of(1, 2, 3), true, LiveCluster.CONVERGE);
+
             // remove: a live host is refused with the reason.
             HerdClient.ApiException live = assertThrows(HerdClient.ApiException.class,
                     () -> n1.delete("/api/v1/cluster/nodes/node3", ApiTypes.Message.class));
