@@ -40,4 +40,12 @@ public final class ApiTypes {
                                String advice) {}
 
     public record Message(String message) {}
+
+    /**
+     * {@code GET /api/v1/settings}: this host's effective settings — every timeout of its profile after the overrides
+     * of herdd.toml, in ms (DESIGN.md §4), and the configuration store's limits.
+     */
+    public record Settings(String name, String configFile, String dataDir, String clusterAddress, String apiAddress,
+                           String profile, java.util.Map<String, Long> timeoutsMs,
+                           java.util.Map<String, Long> confdbLimits) {}
 }

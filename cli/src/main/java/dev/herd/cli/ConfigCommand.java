@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  * /etc/pve and pvesh users its API. Reads answer from the asked host's replica; writes need a quorate cluster.
  */
 @Command(name = "config", description = "Read, write and watch the cluster's replicated configuration store.",
-        subcommands = {ConfigCommand.Status.class, ConfigCommand.Ls.class, ConfigCommand.Get.class, ConfigSet.class,
+        subcommands = {ConfigCommand.Show.class, ConfigCommand.Status.class, ConfigCommand.Ls.class, ConfigCommand.Get.class, ConfigSet.class,
                 ConfigCommand.Rm.class, ConfigEdit.class, ConfigCommand.History.class, ConfigWatch.class,
                 ConfigLock.Lock.class, ConfigLock.Unlock.class})
 final class ConfigCommand {
@@ -58,6 +58,33 @@ final class ConfigCommand {
             out.printf("%s %s at version %d%n", verb, r.path(), r.version());
         }
         return 0;
+    }
+
+    @Command(name = "show", description = "This host's effective settings: every timeout (profile and overrides, "
+            + "in ms) and the store's limits.")
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            dev.herd.api.ApiTypes.Settings s = Target.resolve(Main.global()).get("/api/v1/settings",
+                    dev.herd.api.ApiTypes.Settings.class);
+            if (Main.global().json) {
+                Output.json(out, s);
+                return 0;
+            }
+            out.printf("Host:             %s (%s)%n", s.name(), s.configFile());
+            out.printf("Data dir:         %s%n", s.dataDir());
+            out.printf("Cluster address:  %s%n", s.clusterAddress());
+            out.printf("API address:      %s%n", s.apiAddress());
+            out.printf("Timeout profile:  %s (ms; override in [timeouts] of herdd.toml)%n", s.profile());
+            s.timeoutsMs().forEach((k, v) -> out.printf("  %-28s %d%n", k, v));
+            out.printf("Config store limits:%n");
+            s.confdbLimits().forEach((k, v) -> out.printf("  %-28s %d%n", k, v));
+            return 0;
+        }
     }
 
     @Command(name = "status", description = "This host's replica: state, view, version, size and limits.")

@@ -309,6 +309,20 @@ public final class ClusterService implements AutoCloseable {
 
     // ---- read side ----
 
+    /** `herd config show`: what this host runs with (no loop needed: settings never change at run time). */
+    public ApiTypes.Settings settings() {
+        dev.herd.confdb.Limits l = dev.herd.confdb.Limits.DEFAULTS;
+        java.util.Map<String, Long> limits = new java.util.LinkedHashMap<>();
+        limits.put("max_value_bytes", (long) l.maxValueBytes());
+        limits.put("max_total_bytes", l.maxTotalBytes());
+        limits.put("max_path_chars", (long) l.maxPathChars());
+        limits.put("max_queued_writes", (long) l.maxQueuedWrites());
+        limits.put("digest_period_ms", l.digestPeriodMs());
+        return new ApiTypes.Settings(settings.name(), String.valueOf(settings.file()), settings.dataDir().toString(),
+                settings.clusterAddress().toString(), settings.apiAddress().toString(), settings.profile().name(),
+                settings.profile().asMap(), limits);
+    }
+
     public Object status() throws ApiFailure {
         return call(() -> session == null
                 ? new ApiTypes.StandaloneStatus(settings.name(), HerdVersion.current(), "standalone",

@@ -88,6 +88,10 @@ class LifecycleProcessTest {
             Cli.Result whatIf = cli(concat(api, "quorum", "what-if", "--down", "node1"));
             assertThat(whatIf.code()).isEqualTo(2);
             assertThat(whatIf.out()).contains("Keeps quorum:     No");
+            Cli.Result show = cli(concat(api, "config", "show"));
+            assertThat(show.code()).isZero();
+            assertThat(show.out()).contains("Timeout profile:  default").contains("suspect_timeout_ms")
+                    .contains("3000").contains("max_value_bytes");
         }
     }
 

@@ -45,6 +45,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.before("/api/*", ctx -> authenticate(ctx, apiToken));
             config.routes.get("/api/v1/version", ctx -> ctx.json(Map.of("version", HerdVersion.current())));
             config.routes.get("/api/v1/status", ctx -> ctx.json(cluster.status()));
+            config.routes.get("/api/v1/settings", ctx -> ctx.json(cluster.settings()));
             config.routes.get("/api/v1/quorum", ctx -> ctx.json(cluster.quorumInfo()));
             config.routes.post("/api/v1/quorum/what-if", ctx ->
                     ctx.json(cluster.whatIf(body(ctx, ApiTypes.WhatIfRequest.class).down())));
