@@ -1,0 +1,141 @@
+package dev.herd.daemon.guest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The {@code process} guest driver's supervisor (issue 4): runs a guest's command as a service in a process group of
+ * its own (setsid), output appended to the guest's log, stopped like systemd stops a unit — SIGTERM to the whole
+ * group, then SIGKILL to the whole group after the stop timeout — so nothing the guest forked outlives it. An exit
+ * that was not asked for is a failure for the HA manager to handle. One instance per started guest; thread-safe.
+ */
+public final class ProcessGuest {
+    /** How a guest is run. {@code stopTimeoutMs}: grace between SIGTERM and SIGKILL (pve: shutdown timeout). */
+    public record Spec(String id, List<String> command, Path workDir, Path logFile, Map<String, String> env,
+                       long stopTimeoutMs) {
+        public Spec {
+            command = List.copyOf(command);
+            env = Map.copyOf(env);
+            if (command.isEmpty()) {
+                throw new IllegalArgumentException("guest " + id + ": the command is empty");
+            }
+            if (stopTimeoutMs <= 0) {
+                throw new IllegalArgumentException("guest " + id + ": stop timeout must be positive, got " + stopTimeoutMs);
+            }
+        }
+    }
+
+    /** How the guest ended: {@code requested} is false for a crash or an exit nobody asked for. */
+    public record Exit(String id, int exitCode, boolean requested, String how) {}
+
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final Path KILL = Path.of("/bin/kill");
+
+    private final Spec spec;
+    private final Process process;
+    private final CompletableFuture<Exit> exit = new CompletableFuture<>();
+    private volatile String stopReason;
+
+    private ProcessGuest(Spec spec, Process process) {
+        this.spec = spec;
+        this.process = process;
+        process.onExit().thenAccept(p -> {
+            String reason = stopReason;
+            int code = p.exitValue();
+            exit.complete(new Exit(spec.id(), code, reason != null, reason != null ? reason
+                    : "exited on its own with " + describe(code) + " (a failure: nobody asked it to stop)"));
+        });
+    }
+
+    /** Starts the guest; its pid is also its process group id. */
+    public static ProcessGuest start(Spec spec) throws IOException {
+        if (!Files.isExecutable(SETSID)) {
+            throw new IOException(SETSID + " is missing: the process driver needs it (Debian package util-linux)");
+        }
+        Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(SETSID.toString()); // a session and process group of its own: signals reach everything it forks
+        cmd.addAll(spec.command());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(spec.workDir().toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(spec.env());
+        return new ProcessGuest(spec, pb.start());
+    }
+
+    public String id() {
+        return spec.id();
+    }
+
+    /** The guest's pid, which is also its process group id (setsid execs in place: our child is not a group leader). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean running() {
+        return process.isAlive();
+    }
+
+    /** Completes when the guest has exited, for whatever reason. */
+    public CompletableFuture<Exit> onExit() {
+        return exit;
+    }
+
+    /**
+     * Graceful stop: SIGTERM to the group, SIGKILL to the group if the guest has not exited after the stop timeout.
+     * Returns how it ended.
+     */
+    public Exit stop() throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        stopReason = "stopped with SIGTERM";
+        signalGroup("TERM");
+        try {
+            Exit e = exit.get(spec.stopTimeoutMs(), TimeUnit.MILLISECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            reapGroup();
+            return new Exit(e.id(), e.exitCode(), true, "stopped after SIGTERM in " + ms + " ms (" + describe(e.exitCode())
+                    + ")");
+        } catch (TimeoutException notYet) {
+            stopReason = "killed with SIGKILL after the stop timeout of " + spec.stopTimeoutMs() + " ms";
+            return kill();
+        } catch (java.util.concurrent.ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** SIGKILL to the whole group at once (fencing, or a stop that timed out); waits until the guest is gone. */
+    public Exit kill() throws IOException, InterruptedException {
+        if (stopReason == null) {
+            stopReason = "killed with SIGKILL";
+        }
+        signalGroup("KILL");
+        try {
+            return exit.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            throw new IOException("guest " + spec.id() + " (pid " + pid() + ") still runs 10 s after SIGKILL", e);
+        }
+    }
+
+    /** After the leader exited, members it forked may still run in its group: they go too. */
+    private void reapGroup() throws IOException, InterruptedException {
+        signalGroup("KILL");
+    }
+
+    private void signalGroup(String signal) throws IOException, InterruptedException {
+        // Java signals single processes only; kill(1) with a negative pid signals the whole process group
+        Process k = new ProcessBuilder(KILL.toString(), "-s", signal, "--", "-" + pid()).redirectErrorStream(true).start();
+        k.getInputStream().readAllBytes(); // "no such process" when the group is already gone: that is fine
+        k.waitFor();
+    }
+
+    private static String describe(int code) {
+        return code > 128 ? "signal " + (code - 128) : "exit code " + code;
+    }
+}
