@@ -178,11 +178,6 @@ public final class GroupMembership implements AutoCloseable {
         }
     }
 
-    /** Broadcasts queued and not yet handed to JGroups (a diagnostic for status pages and tests). */
-    public int queuedBroadcasts() {
-        return outbox.size();
-    }
-
     /** Replaces the static member list after a host joined or left (TCPPING's initial_hosts). */
     public void updatePeers(List<Peer> peers) {
         TCPPING ping = channel.getProtocolStack().findProtocol(TCPPING.class);

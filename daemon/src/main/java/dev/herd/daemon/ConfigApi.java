@@ -44,10 +44,7 @@ public final class ConfigApi {
     }
 
     public ConfigTypes.ConfigList list(String prefix) throws ApiFailure {
-        String p = prefix == null ? "" : prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
-        if (!p.isEmpty()) {
-            checkPath(p);
-        }
+        String p = subtree(prefix);
         return cluster.withConfdb(c -> {
             List<ConfigTypes.ConfigEntry> out = new ArrayList<>();
             for (Entry e : c.list(p).values()) {
@@ -94,10 +91,7 @@ public final class ConfigApi {
     }
 
     public ConfigTypes.WatchBatch watch(String prefix, Long cursor, Long waitMs) throws ApiFailure {
-        String p = prefix == null ? "" : prefix;
-        if (!p.isEmpty()) {
-            checkPath(p.endsWith("/") ? p.substring(0, p.length() - 1) : p);
-        }
+        String p = subtree(prefix);
         long wait = waitMs == null ? 0 : Math.max(0, Math.min(MAX_WATCH_WAIT_MS, waitMs));
         try {
             return cluster.changeFeed().poll(p, cursor, wait);
@@ -164,6 +158,15 @@ public final class ConfigApi {
             return new ApiFailure(507, reason, "delete entries you no longer need; the limits are in docs/confdb.md");
         }
         return new ApiFailure(400, reason, "paths and limits are described in docs/confdb.md");
+    }
+
+    /** A subtree as a prefix parameter names it: "" (everything) or a valid path, a trailing '/' allowed. */
+    private static String subtree(String prefix) throws ApiFailure {
+        String p = prefix == null ? "" : prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        if (!p.isEmpty()) {
+            checkPath(p);
+        }
+        return p;
     }
 
     private static void checkPath(String path) throws ApiFailure {

@@ -83,14 +83,7 @@ class ConfdbBench {
             c.awaitQuorum("node1", List.of(1, 2), true, LiveCluster.CONVERGE);
             ConfigClient n1 = ConfdbProcessTest.cfg(c, "node1");
             ConfigClient n2 = ConfdbProcessTest.cfg(c, "node2");
-            c.awaitTrue("writes accepted", LiveCluster.CONVERGE, () -> {
-                try {
-                    n1.set("probe", VALUE, null);
-                    return null;
-                } catch (RuntimeException e) {
-                    return e.getMessage();
-                }
-            });
+            c.awaitTrue("writes accepted", LiveCluster.CONVERGE, () -> ConfdbProcessTest.tryWrite(n1, "probe", "x"));
             ExecutorService pool = Executors.newFixedThreadPool(16);
             List<Future<?>> futures = new ArrayList<>();
             for (int k = 0; k < 16; k++) {

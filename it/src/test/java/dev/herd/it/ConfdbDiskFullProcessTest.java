@@ -59,14 +59,8 @@ class ConfdbDiskFullProcessTest {
                 assertThat(c.sandbox.alive(node3)).as("node3 stops when its disk is full").isFalse();
                 assertThat(Files.readString(node3.logFile())).contains("confdb cannot write its database");
                 c.awaitQuorum("node1", List.of(1, 2), true, LiveCluster.CONVERGE);
-                c.awaitTrue("the others go on writing", LiveCluster.CONVERGE, () -> {
-                    try {
-                        n1.set("after/full", "1");
-                        return null;
-                    } catch (HerdClient.ApiException e) {
-                        return e.getMessage();
-                    }
-                });
+                c.awaitTrue("the others go on writing", LiveCluster.CONVERGE,
+                        () -> ConfdbProcessTest.tryWrite(n1, "after/full", "1"));
                 acked.add("after/full");
 
                 // space again (what node3 had on disk moves to a real disk with it), restart, catch up

@@ -237,7 +237,8 @@ class ConfdbProcessTest {
         assertThat(e.hint()).isNotBlank();
     }
 
-    private static String tryWrite(ConfigClient client, String path, String value) {
+    /** One write attempt for a bounded wait: null when acknowledged, else the status and why not. */
+    static String tryWrite(ConfigClient client, String path, String value) {
         try {
             client.set(path, value);
             return null;

@@ -77,8 +77,4 @@ public final class ChangeFeed {
             wait(Math.max(1, leftNs / 1_000_000));
         }
     }
-
-    public synchronized long lastCursor() {
-        return lastCursor;
-    }
 }

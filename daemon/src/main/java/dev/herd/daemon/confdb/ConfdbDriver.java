@@ -49,7 +49,6 @@ public final class ConfdbDriver implements AutoCloseable {
         void fatal(String why);
     }
 
-    private final int localNodeId;
     private final StateStore stateStore;
     private final SqliteConfigStore db;
     private final ConfdbReplica replica;
@@ -64,14 +63,14 @@ public final class ConfdbDriver implements AutoCloseable {
     private long nextRequestId = 1;
     private long nextMessageId = 1;
     private boolean failed;
-    private String lastLoggedState = "";
+    private Class<?> loggedStateType;
+    private ViewId loggedView;
     /** Outputs of the current burst of transport events, carried out together by {@link #endBatch}. */
     private final List<Output> batch = new java.util.ArrayList<>();
     private boolean batching;
 
     private ConfdbDriver(int localNodeId, StateStore stateStore, SqliteConfigStore db, ConfdbState state, long promise,
                          Limits limits, Transport transport, ChangeFeed feed, FatalHandler fatal) {
-        this.localNodeId = localNodeId;
         this.stateStore = stateStore;
         this.db = db;
         this.limits = limits;
@@ -233,10 +232,6 @@ public final class ConfdbDriver implements AutoCloseable {
         return db.file().toString();
     }
 
-    public int localNodeId() {
-        return localNodeId;
-    }
-
     // ---- carrying out an Output ----
 
     private void execute(Output out) {
@@ -288,10 +283,13 @@ public final class ConfdbDriver implements AutoCloseable {
 
     /** One line per sync phase change: what an operator (and a failed test) needs to follow a resync. */
     private void logStateChange() {
-        String now = replica.state().getClass().getSimpleName() + " in view " + replica.view();
-        if (!now.equals(lastLoggedState)) {
-            lastLoggedState = now;
-            log.info("confdb {} (gen {}, version {})", now, replica.snapshotGen(), replica.version());
+        // runs after every output (ticks included): compare, and build a line only on a change
+        Class<?> type = replica.state().getClass();
+        if (type != loggedStateType || !java.util.Objects.equals(replica.view(), loggedView)) {
+            loggedStateType = type;
+            loggedView = replica.view();
+            log.info("confdb {} in view {} (gen {}, version {})", type.getSimpleName(), loggedView,
+                    replica.snapshotGen(), replica.version());
         }
     }
 

@@ -99,7 +99,7 @@ public final class ProcessGuest {
         try {
             Exit e = exit.get(spec.stopTimeoutMs(), TimeUnit.MILLISECONDS);
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            reapGroup();
+            signalGroup("KILL"); // the leader is gone, but what it forked may still run in its group
             return new Exit(e.id(), e.exitCode(), true, "stopped after SIGTERM in " + ms + " ms (" + describe(e.exitCode())
                     + ")");
         } catch (TimeoutException notYet) {
@@ -121,11 +121,6 @@ public final class ProcessGuest {
         } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
             throw new IOException("guest " + spec.id() + " (pid " + pid() + ") still runs 10 s after SIGKILL", e);
         }
-    }
-
-    /** After the leader exited, members it forked may still run in its group: they go too. */
-    private void reapGroup() throws IOException, InterruptedException {
-        signalGroup("KILL");
     }
 
     private void signalGroup(String signal) throws IOException, InterruptedException {
