@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
  * group, then SIGKILL to the whole group after the stop timeout — so nothing the guest forked outlives it. An exit
  * that was not asked for is a failure for the HA manager to handle. One instance per started guest; thread-safe.
  */
-public final class ProcessGuest {
+public final class ProcessGuest implements RunningGuest {
     /** How a guest is run. {@code stopTimeoutMs}: grace between SIGTERM and SIGKILL (pve: shutdown timeout). */
     public record Spec(String id, List<String> command, Path workDir, Path logFile, Map<String, String> env,
                        long stopTimeoutMs) {
@@ -32,15 +32,12 @@ public final class ProcessGuest {
         }
     }
 
-    /** How the guest ended: {@code requested} is false for a crash or an exit nobody asked for. */
-    public record Exit(String id, int exitCode, boolean requested, String how) {}
-
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final Path KILL = Path.of("/bin/kill");
 
     private final Spec spec;
     private final Process process;
-    private final CompletableFuture<Exit> exit = new CompletableFuture<>();
+    private final CompletableFuture<GuestExit> exit = new CompletableFuture<>();
     private volatile String stopReason;
 
     private ProcessGuest(Spec spec, Process process) {
@@ -49,7 +46,7 @@ public final class ProcessGuest {
         process.onExit().thenAccept(p -> {
             String reason = stopReason;
             int code = p.exitValue();
-            exit.complete(new Exit(spec.id(), code, reason != null, reason != null ? reason
+            exit.complete(new GuestExit(spec.id(), code, reason != null, reason != null ? reason
                     : "exited on its own with " + describe(code) + " (a failure: nobody asked it to stop)"));
         });
     }
@@ -70,21 +67,25 @@ public final class ProcessGuest {
         return new ProcessGuest(spec, pb.start());
     }
 
+    @Override
     public String id() {
         return spec.id();
     }
 
     /** The guest's pid, which is also its process group id (setsid execs in place: our child is not a group leader). */
+    @Override
     public long pid() {
         return process.pid();
     }
 
+    @Override
     public boolean running() {
         return process.isAlive();
     }
 
     /** Completes when the guest has exited, for whatever reason. */
-    public CompletableFuture<Exit> onExit() {
+    @Override
+    public CompletableFuture<GuestExit> onExit() {
         return exit;
     }
 
@@ -92,15 +93,16 @@ public final class ProcessGuest {
      * Graceful stop: SIGTERM to the group, SIGKILL to the group if the guest has not exited after the stop timeout.
      * Returns how it ended.
      */
-    public Exit stop() throws IOException, InterruptedException {
+    @Override
+    public GuestExit stop() throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         stopReason = "stopped with SIGTERM";
         signalGroup("TERM");
         try {
-            Exit e = exit.get(spec.stopTimeoutMs(), TimeUnit.MILLISECONDS);
+            GuestExit e = exit.get(spec.stopTimeoutMs(), TimeUnit.MILLISECONDS);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             signalGroup("KILL"); // the leader is gone, but what it forked may still run in its group
-            return new Exit(e.id(), e.exitCode(), true, "stopped after SIGTERM in " + ms + " ms (" + describe(e.exitCode())
+            return new GuestExit(e.id(), e.exitCode(), true, "stopped after SIGTERM in " + ms + " ms (" + describe(e.exitCode())
                     + ")");
         } catch (TimeoutException notYet) {
             stopReason = "killed with SIGKILL after the stop timeout of " + spec.stopTimeoutMs() + " ms";
@@ -111,7 +113,8 @@ public final class ProcessGuest {
     }
 
     /** SIGKILL to the whole group at once (fencing, or a stop that timed out); waits until the guest is gone. */
-    public Exit kill() throws IOException, InterruptedException {
+    @Override
+    public GuestExit kill() throws IOException, InterruptedException {
         if (stopReason == null) {
             stopReason = "killed with SIGKILL";
         }

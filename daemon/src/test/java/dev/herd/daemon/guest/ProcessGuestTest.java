@@ -38,7 +38,7 @@ class ProcessGuestTest {
                 "trap 'echo got TERM; exit 0' TERM; echo started $GUEST_ID; while :; do sleep 0.05; done", 10_000));
         awaitLog(dir.resolve("ct-200.log"), "started ct:200");
         assertThat(g.running()).isTrue();
-        ProcessGuest.Exit e = g.stop();
+        GuestExit e = g.stop();
         assertThat(e.requested()).isTrue();
         assertThat(e.exitCode()).isZero();
         assertThat(e.how()).startsWith("stopped after SIGTERM");
@@ -51,7 +51,7 @@ class ProcessGuestTest {
         ProcessGuest g = ProcessGuest.start(spec("trap '' TERM; echo started; while :; do sleep 0.05; done", 300));
         awaitLog(dir.resolve("ct-200.log"), "started");
         long t0 = System.nanoTime();
-        ProcessGuest.Exit e = g.stop();
+        GuestExit e = g.stop();
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(e.how()).contains("SIGKILL after the stop timeout of 300 ms");
         assertThat(e.exitCode()).isEqualTo(128 + 9);
@@ -77,7 +77,7 @@ class ProcessGuestTest {
     @Test
     void anExitNobodyAskedForIsReportedAsAFailure() throws Exception {
         ProcessGuest g = ProcessGuest.start(spec("echo crashing; exit 3", 1_000));
-        ProcessGuest.Exit e = g.onExit().get(10, TimeUnit.SECONDS);
+        GuestExit e = g.onExit().get(10, TimeUnit.SECONDS);
         assertThat(e.requested()).isFalse();
         assertThat(e.exitCode()).isEqualTo(3);
         assertThat(e.how()).contains("exited on its own with exit code 3").contains("failure");
@@ -87,7 +87,7 @@ class ProcessGuestTest {
     void killIsImmediateForTheWholeGroup() throws Exception {
         ProcessGuest g = ProcessGuest.start(spec("trap '' TERM; echo started; while :; do sleep 0.05; done", 60_000));
         awaitLog(dir.resolve("ct-200.log"), "started");
-        ProcessGuest.Exit e = g.kill();
+        GuestExit e = g.kill();
         assertThat(e.requested()).isTrue();
         assertThat(e.exitCode()).isEqualTo(128 + 9);
     }
