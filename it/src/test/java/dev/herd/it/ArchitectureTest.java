@@ -52,6 +52,29 @@ class ArchitectureTest {
     }
 
     @Test
+    void haCoreDoesNoIoAndReadsNoClock() {
+        noClasses().that().resideInAPackage("dev.herd.ha..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.io..", "java.nio..", "java.net..", "java.sql..",
+                        "java.util.concurrent..", "java.util.logging..", "org.slf4j..", "org.jgroups..", "io.javalin..")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().callConstructor(java.util.Random.class)
+                .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Instant")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Clock")
+                .because("the CRM/LRM core and its simulator are pure (DESIGN.md §5): drivers do the I/O")
+                .check(HERD);
+    }
+
+    @Test
+    void haDependsOnNoOtherHerdModule() {
+        noClasses().that().resideInAPackage("dev.herd.ha..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.herd.quorum..", "dev.herd.cluster..",
+                        "dev.herd.confdb..", "dev.herd.api..", "dev.herd.daemon..", "dev.herd.cli..")
+                .check(HERD);
+    }
+
+    @Test
     void quorumDependsOnNoOtherHerdModule() {
         noClasses().that().resideInAPackage("dev.herd.quorum..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.herd.cluster..", "dev.herd.api..",

@@ -1,0 +1,49 @@
+package dev.herd.ha.crm;
+
+import dev.herd.ha.CrmState;
+import dev.herd.ha.HaCommand;
+import dev.herd.ha.HaTimeouts;
+import dev.herd.ha.ManagerStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * A host's cluster resource manager (pve CRM.pm): every host runs one; the one holding the manager lock is the master
+ * and runs {@link Manager}. Without quorum it waits and wants no lock. A master that loses its lock belief stops
+ * deciding at once; a new master starts with no fence progress (it proves every fence itself).
+ */
+public final class Crm {
+    private final int localNode;
+    private final HaTimeouts timeouts;
+    private CrmState state = CrmState.WAIT_FOR_QUORUM;
+    private Manager manager;
+
+    public Crm(int localNode, HaTimeouts timeouts) {
+        this.localNode = localNode;
+        this.timeouts = timeouts;
+    }
+
+    public CrmState state() {
+        return state;
+    }
+
+    public CrmOutput step(CrmInput in) {
+        List<String> log = new ArrayList<>();
+        List<FenceAgentRun> runs = new ArrayList<>();
+        List<HaCommand> consumed = new ArrayList<>();
+        CrmState next = !in.quorate() ? CrmState.WAIT_FOR_QUORUM
+                : in.holdsManagerLock() ? CrmState.MASTER : CrmState.SLAVE;
+        if (next != state) {
+            log.add("status change " + state.label() + " => " + next.label());
+            state = next;
+            manager = next == CrmState.MASTER ? new Manager(localNode, timeouts) : null;
+        }
+        ManagerStatus write = null;
+        if (state == CrmState.MASTER) {
+            write = manager.manage(in, runs, consumed, log);
+        }
+        return new CrmOutput(state, in.quorate(), write,
+                manager == null ? new TreeSet<>() : manager.agentLocksWanted(), runs, consumed, log);
+    }
+}
