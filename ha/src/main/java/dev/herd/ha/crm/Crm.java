@@ -4,6 +4,9 @@ import dev.herd.ha.CrmState;
 import dev.herd.ha.HaCommand;
 import dev.herd.ha.HaTimeouts;
 import dev.herd.ha.ManagerStatus;
+import dev.herd.ha.NodeState;
+import dev.herd.ha.ServiceState;
+import dev.herd.ha.ServiceStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -28,14 +31,32 @@ public final class Crm {
         return state;
     }
 
+    /**
+     * pve CRM.pm is_cluster_and_ha_healthy: a node with services waiting to be fenced on it may not be master (it
+     * would have to fence itself); it stops renewing the manager lock and lets another node take over.
+     */
+    private boolean toBeFenced(ManagerStatus status) {
+        if (status.nodeState(localNode) == NodeState.FENCE) {
+            return true;
+        }
+        for (ServiceStatus s : status.services().values()) {
+            if (s.node() == localNode && s.state() == ServiceState.FENCE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public CrmOutput step(CrmInput in) {
         List<String> log = new ArrayList<>();
         List<FenceAgentRun> runs = new ArrayList<>();
         List<HaCommand> consumed = new ArrayList<>();
+        boolean eligible = in.quorate() && !toBeFenced(in.status());
         CrmState next = !in.quorate() ? CrmState.WAIT_FOR_QUORUM
-                : in.holdsManagerLock() ? CrmState.MASTER : CrmState.SLAVE;
+                : eligible && in.holdsManagerLock() ? CrmState.MASTER : CrmState.SLAVE;
         if (next != state) {
-            log.add("status change " + state.label() + " => " + next.label());
+            log.add("status change " + state.label() + " => " + next.label()
+                    + (in.quorate() && !eligible ? " (this node must be fenced: it may not be master)" : ""));
             state = next;
             manager = next == CrmState.MASTER ? new Manager(localNode, timeouts) : null;
         }
@@ -43,7 +64,7 @@ public final class Crm {
         if (state == CrmState.MASTER) {
             write = manager.manage(in, runs, consumed, log);
         }
-        return new CrmOutput(state, in.quorate(), write,
+        return new CrmOutput(state, eligible, write,
                 manager == null ? new TreeSet<>() : manager.agentLocksWanted(), runs, consumed, log);
     }
 }
