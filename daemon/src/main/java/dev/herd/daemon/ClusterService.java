@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>States: standalone (no cluster.json) → member (transport running) → standalone again after leave/removal.
  */
-public final class ClusterService implements AutoCloseable {
+public final class ClusterService implements AutoCloseable, dev.herd.daemon.ha.HaCluster {
     private static final Logger log = LoggerFactory.getLogger(ClusterService.class);
     private static final long TICK_MS = 100;
     private static final long REQUEST_TIMEOUT_MS = 10_000;
@@ -88,6 +88,42 @@ public final class ClusterService implements AutoCloseable {
             if (session != null) {
                 action.accept(session.confdb());
             }
+        });
+    }
+
+    @Override
+    public Facts haFacts(java.util.Set<String> lockNames) throws Exception {
+        return call(() -> {
+            if (session == null || session.view() == null) {
+                return null;
+            }
+            ConfdbDriver c = session.confdb();
+            java.util.SortedSet<Integer> clusterNodes = new java.util.TreeSet<>();
+            session.membership().config().nodes().forEach(n -> clusterNodes.add(n.id()));
+            java.util.SortedSet<Integer> members = new java.util.TreeSet<>(session.view().nodeIds());
+            members.retainAll(clusterNodes);
+            boolean quorate = session.quorumStatus().quorate()
+                    && c.state() instanceof dev.herd.confdb.ReplicaState.Active;
+            java.util.NavigableMap<String, dev.herd.confdb.Entry> entries = new java.util.TreeMap<>();
+            entries.putAll(c.list("ha"));
+            entries.putAll(c.list("guests"));
+            entries.putAll(c.list("locks"));
+            java.util.Set<String> held = new java.util.HashSet<>();
+            for (String name : lockNames) {
+                if (c.holdsLock(name)) {
+                    held.add(name);
+                }
+            }
+            return new Facts(session.membership().localNodeId(), clusterNodes, members, quorate, entries, held);
+        });
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<dev.herd.confdb.ClientResult> haSubmit(dev.herd.confdb.Op op)
+            throws Exception {
+        return call(() -> {
+            requireMember();
+            return session.confdb().submit(op);
         });
     }
 
