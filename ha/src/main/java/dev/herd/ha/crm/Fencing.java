@@ -19,7 +19,8 @@ import java.util.TreeSet;
  *       before the takeover, so its watchdog has fired (pve: fencing acknowledged by getting the agent lock, with a
  *       lease twice the watchdog timeout).</li>
  * </ul>
- * Volatile by design: a new master starts every fence afresh (it waits for its own takeover).
+ * Volatile by design: a new master starts every fence afresh (it waits for its own takeover). Fence agents are
+ * used only for hosts outside the quorate membership.
  */
 final class Fencing {
     private static final class Attempt {
@@ -68,7 +69,10 @@ final class Fencing {
     String tryFence(int node, CrmInput in, List<FenceAgentRun> runs, List<String> log) {
         long now = in.nowMs();
         fencing.add(node);
-        if (in.fenceAgentNodes().contains(node)) {
+        // A host that is back in the quorate membership is not powered off: it would cost the quorum it restores
+        // (two such hosts of three, and the master fences itself into a minority), and its own LRM, seeing it must
+        // be fenced, no longer renews its agent lock, so the lock path below proves it safe.
+        if (in.fenceAgentNodes().contains(node) && !in.members().contains(node)) {
             Attempt a = attempts.get(node);
             if (a != null && !a.running && !a.ok && a.failedAtMs < 0) {
                 a.failedAtMs = now;

@@ -184,7 +184,10 @@ final class Manager {
             }
             case RECOVERY -> stepRecovery(sid, s, r, requested);
             case FREEZE -> {
-                if (lrmModes.get(s.node()) == LrmMode.ACTIVE && nodes.isOperational(s.node())) {
+                LrmMode mode = lrmModes.get(s.node());
+                // pve unfreezes on 'active' only; a host that comes back in maintenance would keep it frozen forever,
+                // so we also unfreeze there and let the maintenance rules move it away
+                if ((mode == LrmMode.ACTIVE || mode == LrmMode.MAINTENANCE) && nodes.isOperational(s.node())) {
                     change(sid, requested == RequestedState.STARTED ? ServiceState.STARTED : ServiceState.REQUEST_STOP,
                             s.node(), 0);
                 }

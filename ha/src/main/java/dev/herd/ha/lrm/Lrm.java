@@ -121,6 +121,15 @@ public final class Lrm {
                     if (shutdown != ShutdownRequest.NONE) {
                         finish();
                     }
+                } else if (lockReleased) {
+                    // work came back while the lock was given up: take it again before touching any guest
+                    wantLock = in.quorate() && in.watchdogReady();
+                    if (wantLock && in.holdsAgentLock()) {
+                        log.add("got agent lock 'ha-agent-node" + node + "' again (maintenance)");
+                        lockReleased = false;
+                        armed = true;
+                        manage(in, mine);
+                    }
                 } else {
                     wantLock = true;
                     manage(in, mine);

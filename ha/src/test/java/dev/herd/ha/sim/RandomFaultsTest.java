@@ -127,6 +127,9 @@ class RandomFaultsTest {
                 events.add(new Scenario.Event(at, "power node" + node + " on"));
             }
         }
+        for (int node : nodes) { // once quorate again (at heal it may have been refused)
+            events.add(new Scenario.Event(heal + 45_000, "maintenance node" + node + " disable"));
+        }
         for (String sid : sids) {
             events.add(new Scenario.Event(heal + 50_000, "service " + sid + " disabled")); // clears error states
             events.add(new Scenario.Event(heal + 60_000, "service " + sid + " started"));
