@@ -93,7 +93,7 @@ public final class QmpClient implements AutoCloseable {
         try {
             channel.writeLine(JSON.writeValueAsString(request), deadline);
         } catch (SocketTimeoutException e) {
-            throw new IOException("QMP socket " + socket + ": could not send '" + command + "' within " + timeoutMs + " ms");
+            throw fail("could not send '" + command + "' within " + timeoutMs + " ms"); // a half-sent line spoils the next
         } catch (IOException e) {
             throw fail("cannot send '" + command + "': " + e.getMessage());
         }
