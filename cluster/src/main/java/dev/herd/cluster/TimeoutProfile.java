@@ -18,16 +18,20 @@ import java.util.Map;
  * @param joinTimeoutMs          GMS join timeout (how long a starting node looks for a coordinator)
  * @param mergeMinIntervalMs     MERGE3: lower bound of the interval between merge checks after a partition heals
  * @param mergeMaxIntervalMs     MERGE3: upper bound of that interval
+ * @param haLeaseMs              lease of the HA manager and agent locks (pve: 120 s)
+ * @param watchdogTimeoutMs      the watchdog supervisor fires this long after its last feed (pve: 60 s)
+ * @param fenceMarginMs          recovery waits lease takeover + watchdog + this margin (docs/ha.md "Fencing")
  */
 public record TimeoutProfile(String name, long heartbeatIntervalMs, long suspectTimeoutMs, long verifySuspectTimeoutMs,
-                             long joinTimeoutMs, long mergeMinIntervalMs, long mergeMaxIntervalMs) {
+                             long joinTimeoutMs, long mergeMinIntervalMs, long mergeMaxIntervalMs, long haLeaseMs,
+                             long watchdogTimeoutMs, long fenceMarginMs) {
 
     public static final String DEFAULT_NAME = "default";
 
     private static final Map<String, TimeoutProfile> PROFILES = Map.of(
-            "fast", new TimeoutProfile("fast", 200, 1000, 300, 1000, 500, 1500),
-            "default", new TimeoutProfile("default", 500, 3000, 500, 2000, 1000, 3000),
-            "conservative", new TimeoutProfile("conservative", 1000, 10000, 1500, 3000, 3000, 10000));
+            "fast", new TimeoutProfile("fast", 200, 1000, 300, 1000, 500, 1500, 2000, 2000, 500),
+            "default", new TimeoutProfile("default", 500, 3000, 500, 2000, 1000, 3000, 3000, 3000, 1000),
+            "conservative", new TimeoutProfile("conservative", 1000, 10000, 1500, 3000, 3000, 10000, 10000, 10000, 5000));
 
     public TimeoutProfile {
         if (heartbeatIntervalMs <= 0 || suspectTimeoutMs < 2 * heartbeatIntervalMs) {
@@ -37,6 +41,10 @@ public record TimeoutProfile(String name, long heartbeatIntervalMs, long suspect
         if (verifySuspectTimeoutMs <= 0 || joinTimeoutMs <= 0 || mergeMinIntervalMs <= 0
                 || mergeMaxIntervalMs < mergeMinIntervalMs) {
             throw new IllegalArgumentException("profile " + name + ": timeouts must be positive and merge min <= max");
+        }
+        if (haLeaseMs < 1000 || watchdogTimeoutMs < 1000 || fenceMarginMs < 0) {
+            throw new IllegalArgumentException("profile " + name + ": ha_lease_ms and watchdog_timeout_ms must be at "
+                    + "least 1000 ms (locks are renewed every lease/4, the watchdog fed every 200 ms), fence_margin_ms >= 0");
         }
     }
 
@@ -62,7 +70,8 @@ public record TimeoutProfile(String name, long heartbeatIntervalMs, long suspect
         }
         return new TimeoutProfile(name + "+overrides", v.get("heartbeat_interval_ms"), v.get("suspect_timeout_ms"),
                 v.get("verify_suspect_timeout_ms"), v.get("join_timeout_ms"), v.get("merge_min_interval_ms"),
-                v.get("merge_max_interval_ms"));
+                v.get("merge_max_interval_ms"), v.get("ha_lease_ms"), v.get("watchdog_timeout_ms"),
+                v.get("fence_margin_ms"));
     }
 
     /** Every value by its configuration name, in a stable order (for `herd status` and docs). */
@@ -74,6 +83,9 @@ public record TimeoutProfile(String name, long heartbeatIntervalMs, long suspect
         m.put("join_timeout_ms", joinTimeoutMs);
         m.put("merge_min_interval_ms", mergeMinIntervalMs);
         m.put("merge_max_interval_ms", mergeMaxIntervalMs);
+        m.put("ha_lease_ms", haLeaseMs);
+        m.put("watchdog_timeout_ms", watchdogTimeoutMs);
+        m.put("fence_margin_ms", fenceMarginMs);
         return m;
     }
 
