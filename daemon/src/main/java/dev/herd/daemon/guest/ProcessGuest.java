@@ -1,5 +1,6 @@
 package dev.herd.daemon.guest;
 
+import dev.herd.daemon.fence.GuestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +18,14 @@ import java.util.concurrent.TimeoutException;
  * that was not asked for is a failure for the HA manager to handle. One instance per started guest; thread-safe.
  */
 public final class ProcessGuest implements RunningGuest {
-    /** How a guest is run. {@code stopTimeoutMs}: grace between SIGTERM and SIGKILL (pve: shutdown timeout). */
+    /**
+     * How a guest is run. {@code stopTimeoutMs}: grace between SIGTERM and SIGKILL (pve: shutdown timeout).
+     * {@code registryDir}: the {@link GuestRegistry} directory the watchdog supervisor kills from when it fires
+     * (docs/fencing.md); the guest registers itself there before its command runs. Null: no registry (a guest the
+     * supervisor cannot kill; tests and guests outside HA only).
+     */
     public record Spec(String id, List<String> command, Path workDir, Path logFile, Map<String, String> env,
-                       long stopTimeoutMs) {
+                       long stopTimeoutMs, Path registryDir) {
         public Spec {
             command = List.copyOf(command);
             env = Map.copyOf(env);
@@ -30,28 +36,55 @@ public final class ProcessGuest implements RunningGuest {
                 throw new IllegalArgumentException("guest " + id + ": stop timeout must be positive, got " + stopTimeoutMs);
             }
         }
+
+        /** A guest without registry entry. */
+        public Spec(String id, List<String> command, Path workDir, Path logFile, Map<String, String> env,
+                    long stopTimeoutMs) {
+            this(id, command, workDir, logFile, env, stopTimeoutMs, null);
+        }
     }
 
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final Path KILL = Path.of("/bin/kill");
 
     private final Spec spec;
+    private final GuestRegistry registry; // null without registry
     private final Process process;
     private final CompletableFuture<GuestExit> exit = new CompletableFuture<>();
     private volatile String stopReason;
 
-    private ProcessGuest(Spec spec, Process process) {
+    private ProcessGuest(Spec spec, GuestRegistry registry, Process process) {
         this.spec = spec;
+        this.registry = registry;
         this.process = process;
         process.onExit().thenAccept(p -> {
             String reason = stopReason;
             int code = p.exitValue();
-            exit.complete(new GuestExit(spec.id(), code, reason != null, reason != null ? reason
-                    : "exited on its own with " + describe(code) + " (a failure: nobody asked it to stop)"));
+            String how = (reason != null ? reason
+                    : "exited on its own with " + describe(code) + " (a failure: nobody asked it to stop)") + unregister();
+            exit.complete(new GuestExit(spec.id(), code, reason != null, how));
         });
     }
 
-    /** Starts the guest; its pid is also its process group id. */
+    /** Removes the registry entry before the exit is reported, so whoever sees the exit sees the entry gone. */
+    private String unregister() {
+        if (registry == null) {
+            return "";
+        }
+        try {
+            registry.unregister(spec.id(), process.pid());
+            return "";
+        } catch (IOException | RuntimeException e) {
+            // harmless for fencing: the supervisor checks the start time before it kills
+            return "; its registry entry could not be removed: " + e.getMessage();
+        }
+    }
+
+    /**
+     * Starts the guest; its pid is also its process group id. With a registry, the guest's own process writes its
+     * entry (pid, start time) between setsid and exec, so it is registered before its command runs even if herdd
+     * dies right after forking; a guest that cannot register does not run (exit code 125, reason in its log).
+     */
     public static ProcessGuest start(Spec spec) throws IOException {
         if (!Files.isExecutable(SETSID)) {
             throw new IOException(SETSID + " is missing: the process driver needs it (Debian package util-linux)");
@@ -59,12 +92,13 @@ public final class ProcessGuest implements RunningGuest {
         Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
         List<String> cmd = new ArrayList<>();
         cmd.add(SETSID.toString()); // a session and process group of its own: signals reach everything it forks
-        cmd.addAll(spec.command());
+        GuestRegistry registry = spec.registryDir() == null ? null : new GuestRegistry(spec.registryDir());
+        cmd.addAll(registry == null ? spec.command() : registry.selfRegisteringCommand(spec.id(), spec.command()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(spec.workDir().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putAll(spec.env());
-        return new ProcessGuest(spec, pb.start());
+        return new ProcessGuest(spec, registry, pb.start());
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.herd.daemon.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herd.daemon.fence.GuestRegistry;
+import dev.herd.daemon.fence.ProcStat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,6 +92,36 @@ class ProcessGuestTest {
         GuestExit e = g.kill();
         assertThat(e.requested()).isTrue();
         assertThat(e.exitCode()).isEqualTo(128 + 9);
+    }
+
+    @Test
+    void aGuestIsRegisteredBeforeItsCommandRunsAndUnregisteredWhenItExits() throws Exception {
+        Path registryDir = dir.resolve("run/guests");
+        Path entry = new GuestRegistry(registryDir).fileFor("ct:200");
+        // the command itself looks for its entry: it must exist before the command runs
+        ProcessGuest g = ProcessGuest.start(new ProcessGuest.Spec("ct:200", List.of("sh", "-c",
+                "cat " + entry + " && echo registered-before-start; while :; do sleep 0.05; done"), dir,
+                dir.resolve("ct-200.log"), Map.of(), 5_000, registryDir));
+        awaitLog(dir.resolve("ct-200.log"), "registered-before-start");
+        assertThat(Files.readString(dir.resolve("ct-200.log"))).contains("pgid=" + g.pid()).contains("guest=ct:200");
+        GuestRegistry.Entry e = new GuestRegistry(registryDir).list().getFirst();
+        assertThat(e.pgid()).isEqualTo(g.pid());
+        assertThat(e.startTicks()).as("the start time of the guest's own process")
+                .isEqualTo(ProcStat.read(g.pid()).orElseThrow().startTicks());
+
+        g.stop();
+        assertThat(entry).as("removed before the exit is reported").doesNotExist();
+    }
+
+    @Test
+    void aCrashedGuestIsUnregisteredToo() throws Exception {
+        Path registryDir = dir.resolve("run/guests");
+        ProcessGuest g = ProcessGuest.start(new ProcessGuest.Spec("vm:300", List.of("sh", "-c", "exit 7"), dir,
+                dir.resolve("vm-300.log"), Map.of(), 1_000, registryDir));
+        GuestExit e = g.onExit().get(10, TimeUnit.SECONDS);
+        assertThat(e.exitCode()).isEqualTo(7);
+        assertThat(e.how()).doesNotContain("registry");
+        assertThat(new GuestRegistry(registryDir).list()).isEmpty();
     }
 
     @Test
