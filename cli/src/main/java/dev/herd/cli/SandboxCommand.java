@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "sandbox", description = "A local cluster of real herdd processes on loopback, with fault injection.",
         subcommands = {SandboxCommand.Up.class, SandboxCommand.Down.class, SandboxCommand.Ps.class,
                 SandboxCommand.Kill.class, SandboxCommand.Pause.class, SandboxCommand.Resume.class,
-                SandboxCommand.Start.class, SandboxCommand.Partition.class, SandboxCommand.Heal.class})
+                SandboxCommand.Start.class, SandboxCommand.Partition.class, SandboxCommand.Heal.class,
+                SandboxCommand.Fence.class})
 final class SandboxCommand {
 
     static Sandbox open() throws IOException {
@@ -144,12 +145,43 @@ final class SandboxCommand {
         }
     }
 
-    @Command(name = "kill", description = "SIGKILL herdd on these hosts.")
+    @Command(name = "kill", description = "Cut the power of these hosts: SIGKILL herdd, its watchdog supervisor and "
+            + "its guests (--daemon-only: herdd alone, a daemon crash).")
     static final class Kill extends PerNode {
+        @Option(names = "--daemon-only", description = "SIGKILL herdd only; its watchdog and guests go on.")
+        boolean daemonOnly;
+
         @Override
         String act(Sandbox s, String name) throws IOException {
-            s.kill(name);
-            return s.node(name).name() + " killed (SIGKILL)";
+            if (daemonOnly) {
+                s.killDaemon(name);
+                return s.node(name).name() + ": herdd killed (SIGKILL)";
+            }
+            List<String> killed = s.kill(name);
+            return s.node(name).name() + " powered off: killed " + (killed.isEmpty() ? "nothing (it was down)"
+                    : String.join(", ", killed));
+        }
+    }
+
+    @Command(name = "fence", hidden = true, description = "The sandbox's fence agent: power a host off (kill all its "
+            + "processes); exit 0 once nothing of it runs. Used as `ha/fence-agents` command of sandbox hosts.")
+    static final class Fence implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--dir", required = true, description = "The sandbox directory.")
+        java.nio.file.Path dir;
+
+        @Parameters(paramLabel = "NODE")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            Sandbox s = Sandbox.open(dir).orElseThrow(() -> new IOException("no sandbox in " + dir));
+            List<String> killed = Sandbox.powerOff(s.node(name));
+            spec.commandLine().getOut().println(name + " is off: killed " + (killed.isEmpty() ? "nothing"
+                    : String.join(", ", killed)));
+            return 0;
         }
     }
 

@@ -57,23 +57,60 @@ public final class Herdd {
             Runtime.getRuntime().halt(EXIT_DISK_FAILURE);
         });
         ApiServer api = new ApiServer(settings.apiAddress(), apiToken, cluster);
+        dev.herd.daemon.ha.HaService ha;
         try {
             api.start();
             cluster.start();
+            ha = startHa(settings, cluster);
         } catch (Exception e) {
             log.error("herdd cannot start: {}", e.getMessage(), e);
             System.err.println("herdd: cannot start: " + e.getMessage());
             System.exit(1);
+            return;
         }
+        dev.herd.daemon.ha.HaService haService = ha;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("herdd stopping");
+            try {
+                // the shutdown policy applies (docs/ha.md): stop, freeze or migrate this host's HA guests first
+                haService.requestShutdown(false).get(SHUTDOWN_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                log.warn("HA shutdown did not finish within {} ms: {}", SHUTDOWN_WAIT_MS, e.toString());
+            }
+            haService.close();
             api.close();
             cluster.close();
             stopped.countDown();
         }, "herdd-shutdown"));
         log.info("herdd ready: API on {}", settings.apiAddress());
         stopped.await();
+    }
+
+    /** How long a clean stop waits for the LRM to stop or move this host's HA guests. */
+    static final long SHUTDOWN_WAIT_MS = 60_000;
+
+    /**
+     * Starts the HA manager. Guests left running by an earlier herdd of this host are killed first: a restarted
+     * daemon does not adopt guests (docs/ha.md), and the LRM must not start a second instance beside them.
+     */
+    private static dev.herd.daemon.ha.HaService startHa(NodeSettings settings, ClusterService cluster)
+            throws java.io.IOException {
+        java.nio.file.Path run = settings.dataDir().resolve("run");
+        java.nio.file.Path registryDir = run.resolve("guests");
+        java.nio.file.Files.createDirectories(registryDir);
+        for (dev.herd.daemon.fence.GuestRegistry.Outcome o
+                : new dev.herd.daemon.fence.GuestRegistry(registryDir).killAll(java.util.Set.of())) {
+            log.warn("leftover guest of an earlier herdd: {}", o.describe());
+        }
+        dev.herd.cluster.TimeoutProfile p = settings.profile();
+        dev.herd.daemon.ha.SupervisorWatchdog watchdog = new dev.herd.daemon.ha.SupervisorWatchdog(
+                run.resolve("watchdog.sock"), p.watchdogTimeoutMs(), registryDir, settings.watchdogDevice(),
+                settings.dataDir().resolve("watchdog.log"));
+        dev.herd.daemon.ha.HaService ha = new dev.herd.daemon.ha.HaService(cluster, settings.dataDir(), registryDir,
+                new dev.herd.ha.HaTimeouts(p.haLeaseMs(), p.watchdogTimeoutMs(), p.fenceMarginMs(), 0, 2000), watchdog);
+        ha.start();
+        return ha;
     }
 
     private static void exit(String message) {

@@ -206,11 +206,63 @@ public final class Sandbox {
                 + n.logFile());
     }
 
-    public void kill(String name) throws IOException {
+    /** SIGKILL of herdd alone (a daemon crash; its watchdog supervisor and guests go on). */
+    public void killDaemon(String name) throws IOException {
         SandboxNode n = requireRunning(name);
         ProcessHandle.of(n.pid()).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL on Linux
         waitForExit(n);
         replace(n.withPid(0));
+    }
+
+    /** A power cut of the whole host: herdd, its watchdog supervisor and every guest (docs/ha.md "Sandbox"). */
+    public List<String> kill(String name) throws IOException {
+        SandboxNode n = node(name);
+        List<String> killed = powerOff(n);
+        replace(n.withPid(0));
+        return killed;
+    }
+
+    /**
+     * Kills every process of a sandbox host, as its power failing would: herdd first (so it starts nothing more),
+     * then the watchdog supervisor, then every guest process group in its registry — twice, to catch a guest that
+     * registered itself while herdd died. Also the sandbox's fence agent. Returns what was killed.
+     */
+    public static List<String> powerOff(SandboxNode n) throws IOException {
+        List<String> killed = new ArrayList<>();
+        if (n.pid() > 0) {
+            ProcessHandle.of(n.pid()).ifPresent(h -> {
+                h.destroyForcibly();
+                killed.add("herdd (pid " + h.pid() + ")");
+            });
+            waitGone(n.pid());
+        }
+        String socket = n.dataDir().resolve("run").resolve("watchdog.sock").toString();
+        ProcessHandle.allProcesses().filter(h -> h.info().commandLine()
+                .map(c -> c.contains("WatchdogSupervisor") && c.contains(socket)).orElse(false)).forEach(h -> {
+                    h.destroyForcibly();
+                    killed.add("watchdog supervisor (pid " + h.pid() + ")");
+                    waitGone(h.pid());
+                });
+        Path registry = n.dataDir().resolve("run").resolve("guests");
+        if (Files.isDirectory(registry)) {
+            dev.herd.daemon.fence.GuestRegistry r = new dev.herd.daemon.fence.GuestRegistry(registry);
+            for (int round = 0; round < 2; round++) {
+                for (dev.herd.daemon.fence.GuestRegistry.Outcome o : r.killAll(java.util.Set.of())) {
+                    if (o instanceof dev.herd.daemon.fence.GuestRegistry.Killed) {
+                        killed.add(o.describe());
+                    }
+                }
+                sleep(100);
+            }
+        }
+        return killed;
+    }
+
+    private static void waitGone(long pid) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            sleep(10);
+        }
     }
 
     public void pause(String name) throws IOException {
@@ -270,9 +322,8 @@ public final class Sandbox {
         for (SandboxNode n : state.nodes()) {
             if (alive(n)) {
                 signalQuietly(n, "CONT");
-                ProcessHandle.of(n.pid()).ifPresent(ProcessHandle::destroyForcibly);
-                waitForExit(n);
             }
+            powerOff(n);
         }
         if (linksUnavailable() == null) {
             links().remove();

@@ -27,15 +27,19 @@ import java.util.Set;
  * api_address = "127.0.0.1:8006"
  * [timeouts]                     # optional: replace single values of the profile
  * suspect_timeout_ms = 5000
+ * [ha]                           # optional
+ * watchdog_device = "/dev/watchdog"   # only when explicitly set: a hardware watchdog behind the supervisor
  * </pre>
  */
 public record NodeSettings(Path file, String name, Path dataDir, TimeoutProfile profile, HostPort clusterAddress,
-                           HostPort apiAddress, Integer expectedNodeId, String expectedClusterName) {
+                           HostPort apiAddress, Integer expectedNodeId, String expectedClusterName,
+                           Path watchdogDevice) {
 
     private static final Map<String, Set<String>> KNOWN_KEYS = Map.of(
             "node", Set.of("name", "data_dir", "profile", "id"),
             "network", Set.of("cluster_address", "api_address"),
             "cluster", Set.of("name"),
+            "ha", Set.of("watchdog_device"),
             "timeouts", Set.copyOf(TimeoutProfile.named("default").asMap().keySet()));
 
     public static NodeSettings load(Path file) throws IOException {
@@ -105,8 +109,9 @@ public record NodeSettings(Path file, String name, Path dataDir, TimeoutProfile 
             }
             expectedId = id.asInt();
         }
+        String device = text(root, "ha", "watchdog_device", null);
         return new NodeSettings(file, name, Path.of(dataDir), profile, cluster, api, expectedId,
-                text(root, "cluster", "name", null));
+                text(root, "cluster", "name", null), device == null ? null : Path.of(device));
     }
 
     private static String text(JsonNode root, String section, String key, String fallback) {

@@ -79,7 +79,10 @@ public final class HaService implements AutoCloseable {
     private CompletableFuture<ClientResult> lrmWrite;
     private volatile ShutdownRequest shutdown = ShutdownRequest.NONE;
 
-    public HaService(HaCluster cluster, Path dataDir, HaTimeouts timeouts, Watchdog watchdog) {
+    private final Path registryDir;
+
+    public HaService(HaCluster cluster, Path dataDir, Path registryDir, HaTimeouts timeouts, Watchdog watchdog) {
+        this.registryDir = registryDir;
         this.cluster = cluster;
         this.timeouts = timeouts;
         this.watchdog = watchdog;
@@ -135,7 +138,7 @@ public final class HaService implements AutoCloseable {
             crm = new Crm(localNode, timeouts);
             lrm = new Lrm(localNode);
             fenceAgents = new FenceAgents(events, "node" + localNode + "/crm");
-            guests = new LocalGuests(dataDir.resolve("guests"), localNode);
+            guests = new LocalGuests(dataDir.resolve("guests"), registryDir, localNode);
         }
         long now = nowMs();
         locks.drain();

@@ -2,7 +2,9 @@ package dev.herd.daemon.ha;
 
 import dev.herd.api.HaTypes;
 import dev.herd.daemon.guest.GuestExit;
+import dev.herd.daemon.fence.GuestRegistry;
 import dev.herd.daemon.guest.ProcessGuest;
+import dev.herd.daemon.guest.QemuGuest;
 import dev.herd.daemon.guest.RunningGuest;
 import dev.herd.ha.lrm.GuestEvent;
 import dev.herd.ha.lrm.GuestRun;
@@ -28,6 +30,7 @@ final class LocalGuests implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalGuests.class);
 
     private final Path guestsDir;
+    private final Path registryDir;
     private final int localNode;
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "herd-guest-op");
@@ -38,8 +41,10 @@ final class LocalGuests implements AutoCloseable {
     private final Map<String, GuestRun> states = new ConcurrentHashMap<>();
     private final Queue<GuestEvent> events = new ConcurrentLinkedQueue<>();
 
-    LocalGuests(Path guestsDir, int localNode) {
+    /** {@code registryDir}: where guests register for the watchdog supervisor (docs/fencing.md). */
+    LocalGuests(Path guestsDir, Path registryDir, int localNode) {
         this.guestsDir = guestsDir;
+        this.registryDir = registryDir;
         this.localNode = localNode;
     }
 
@@ -144,11 +149,35 @@ final class LocalGuests implements AutoCloseable {
                 env.put("HERD_NODE", String.valueOf(localNode));
                 env.put("HERD_GUEST_DIR", dir.toString());
                 return ProcessGuest.start(new ProcessGuest.Spec(c.id(), c.command(), dir, dir.resolve("guest.log"), env,
-                        c.stopTimeoutMs() <= 0 ? 10_000 : c.stopTimeoutMs()));
+                        stopTimeoutMs(c), registryDir));
+            }
+            case "qemu" -> {
+                if (c.memoryMb() == null || c.disks() == null || c.disks().isEmpty()) {
+                    throw new IllegalArgumentException("guest " + c.id() + ": the qemu driver needs memory_mb and disks");
+                }
+                List<Path> disks = c.disks().stream().map(Path::of).toList();
+                QemuGuest g = QemuGuest.start(new QemuGuest.Spec(c.id(), c.memoryMb(), c.cpus() == null ? 1 : c.cpus(),
+                        disks, dir, dir.resolve("guest.log"), stopTimeoutMs(c)));
+                // qemu cannot register itself before it runs: registered right after it started (a window of
+                // milliseconds in which a firing watchdog would miss it; docs/fencing.md "Known windows")
+                GuestRegistry registry = new GuestRegistry(registryDir);
+                registry.register(c.id(), g.pid());
+                g.onExit().thenRun(() -> {
+                    try {
+                        registry.unregister(c.id(), g.pid());
+                    } catch (java.io.IOException e) {
+                        log.warn("guest {}: cannot unregister: {}", c.id(), e.toString());
+                    }
+                });
+                return g;
             }
             default -> throw new IllegalArgumentException("guest " + c.id() + ": driver '" + c.driver()
                     + "' is not available on this host");
         }
+    }
+
+    private static long stopTimeoutMs(HaTypes.GuestConfig c) {
+        return c.stopTimeoutMs() <= 0 ? 10_000 : c.stopTimeoutMs();
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * which is its whole point. A broken connection makes the watchdog not ready: no HA guest may start, and the LRM
  * treats it like a lost quorum.
  */
-final class SupervisorWatchdog implements Watchdog, AutoCloseable {
+public final class SupervisorWatchdog implements Watchdog, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SupervisorWatchdog.class);
     private static final long RECONNECT_EVERY_MS = 2000;
 
@@ -25,7 +25,7 @@ final class SupervisorWatchdog implements Watchdog, AutoCloseable {
     private WatchdogClient client;
     private long lastAttemptMs = Long.MIN_VALUE / 2;
 
-    SupervisorWatchdog(Path socket, long timeoutMs, Path registryDir, Path device, Path logFile) {
+    public SupervisorWatchdog(Path socket, long timeoutMs, Path registryDir, Path device, Path logFile) {
         this.socket = socket;
         this.timeoutMs = timeoutMs;
         this.registryDir = registryDir;

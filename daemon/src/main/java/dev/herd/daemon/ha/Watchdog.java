@@ -1,7 +1,7 @@
 package dev.herd.daemon.ha;
 
 /** The LRM's view of this host's watchdog supervisor (docs/fencing.md). */
-interface Watchdog {
+public interface Watchdog {
     /** Connected to the supervisor: only then may HA guests start here. */
     boolean ready();
 
