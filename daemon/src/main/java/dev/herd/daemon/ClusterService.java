@@ -102,8 +102,12 @@ public final class ClusterService implements AutoCloseable, dev.herd.daemon.ha.H
             session.membership().config().nodes().forEach(n -> clusterNodes.add(n.id()));
             java.util.SortedSet<Integer> members = new java.util.TreeSet<>(session.view().nodeIds());
             members.retainAll(clusterNodes);
-            boolean quorate = session.quorumStatus().quorate()
-                    && c.state() instanceof dev.herd.confdb.ReplicaState.Active;
+            // Quorate for HA is votequorum's word. A config store resync after every view change (a host joining)
+            // is not a quorum loss: counting it as one made every LRM kill its guests whenever a host came back.
+            // Reads during a resync may be a step behind; writes queue until it ends; locks keep HA safe meanwhile.
+            dev.herd.confdb.ReplicaState st = c.state();
+            boolean quorate = session.quorumStatus().quorate() && !(st instanceof dev.herd.confdb.ReplicaState.NoView)
+                    && !(st instanceof dev.herd.confdb.ReplicaState.ReadOnly);
             java.util.NavigableMap<String, dev.herd.confdb.Entry> entries = new java.util.TreeMap<>();
             entries.putAll(c.list("ha"));
             entries.putAll(c.list("guests"));

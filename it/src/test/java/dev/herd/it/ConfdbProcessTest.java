@@ -66,17 +66,17 @@ class ConfdbProcessTest {
             // leased locks: one holder; released, another host gets it
             HerdClient h1 = c.client("node1");
             HerdClient h2 = c.client("node2");
-            ConfigTypes.LockInfo held = h1.post("/api/v1/config/locks/ha-manager", new ConfigTypes.LockRequest(10_000),
+            ConfigTypes.LockInfo held = h1.post("/api/v1/config/locks/test-demo", new ConfigTypes.LockRequest(10_000),
                     ConfigTypes.LockInfo.class);
             assertThat(held.heldHere()).isTrue();
             HerdClient.ApiException busy = assertThrows(HerdClient.ApiException.class, () -> h2.post(
-                    "/api/v1/config/locks/ha-manager", new ConfigTypes.LockRequest(10_000), ConfigTypes.LockInfo.class));
+                    "/api/v1/config/locks/test-demo", new ConfigTypes.LockRequest(10_000), ConfigTypes.LockInfo.class));
             assertThat(busy.status()).isEqualTo(409);
             assertThat(busy.getMessage()).contains("held by node1");
-            h1.delete("/api/v1/config/locks/ha-manager", ConfigTypes.LockInfo.class);
-            assertThat(h2.post("/api/v1/config/locks/ha-manager", new ConfigTypes.LockRequest(10_000),
+            h1.delete("/api/v1/config/locks/test-demo", ConfigTypes.LockInfo.class);
+            assertThat(h2.post("/api/v1/config/locks/test-demo", new ConfigTypes.LockRequest(10_000),
                     ConfigTypes.LockInfo.class).heldHere()).isTrue();
-            h2.delete("/api/v1/config/locks/ha-manager", ConfigTypes.LockInfo.class);
+            h2.delete("/api/v1/config/locks/test-demo", ConfigTypes.LockInfo.class);
 
             // the CLI against real daemons: edit writes back with compare-and-set; malformed TOML changes nothing
             dev.herd.cli.sandbox.SandboxNode node2 = c.sandbox.node("node2");

@@ -10,6 +10,14 @@ import org.junit.jupiter.api.Assumptions;
 final class Root {
     private Root() {}
 
+    /** Why links cannot be cut on loopback here, or null when they can. */
+    static String linkCuttingUnavailable() {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean iptables = new File("/usr/sbin/iptables").canExecute() || new File("/sbin/iptables").canExecute();
+        return root && iptables ? null : "needs root and iptables to cut links (CI provides them): root=" + root
+                + " iptables=" + iptables;
+    }
+
     /** Returns whether {@code network} is "netns"; aborts the test, saying why, if it cannot run here. */
     static boolean requireLinkCutting(String network) {
         boolean netns = switch (network) {

@@ -246,10 +246,12 @@ public final class Sandbox {
         Path registry = n.dataDir().resolve("run").resolve("guests");
         if (Files.isDirectory(registry)) {
             dev.herd.daemon.fence.GuestRegistry r = new dev.herd.daemon.fence.GuestRegistry(registry);
+            java.util.Set<dev.herd.daemon.fence.GuestRegistry.Entry> handled = new java.util.HashSet<>();
             for (int round = 0; round < 2; round++) {
-                for (dev.herd.daemon.fence.GuestRegistry.Outcome o : r.killAll(java.util.Set.of())) {
-                    if (o instanceof dev.herd.daemon.fence.GuestRegistry.Killed) {
+                for (dev.herd.daemon.fence.GuestRegistry.Outcome o : r.killAll(handled)) {
+                    if (o instanceof dev.herd.daemon.fence.GuestRegistry.Killed k) {
                         killed.add(o.describe());
+                        handled.add(k.entry());
                     }
                 }
                 sleep(100);

@@ -51,12 +51,14 @@ public final class Crm {
         List<String> log = new ArrayList<>();
         List<FenceAgentRun> runs = new ArrayList<>();
         List<HaCommand> consumed = new ArrayList<>();
-        boolean eligible = in.quorate() && !toBeFenced(in.status());
+        // pve can_get_active: nobody needs a master while no HA service exists (no lock traffic on idle clusters)
+        boolean needed = !in.resources().isEmpty() || !in.status().services().isEmpty() || !in.commands().isEmpty();
+        boolean eligible = in.quorate() && needed && !toBeFenced(in.status());
         CrmState next = !in.quorate() ? CrmState.WAIT_FOR_QUORUM
                 : eligible && in.holdsManagerLock() ? CrmState.MASTER : CrmState.SLAVE;
         if (next != state) {
             log.add("status change " + state.label() + " => " + next.label()
-                    + (in.quorate() && !eligible ? " (this node must be fenced: it may not be master)" : ""));
+                    + (in.quorate() && needed && !eligible ? " (this node must be fenced: it may not be master)" : ""));
             state = next;
             manager = next == CrmState.MASTER ? new Manager(localNode, timeouts) : null;
         }
