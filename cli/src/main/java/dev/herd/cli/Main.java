@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "herd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Herd: a high-availability cluster for virtualization hosts.",
         subcommands = {StatusCommand.class, QuorumCommand.class, ClusterCommand.class, NodeCommand.class,
-                GuestCommand.class, ConfigCommand.class, SandboxCommand.class,
+                GuestCommand.class, HaCommand.class, ConfigCommand.class, SandboxCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final int EXIT_FAILED = 1;
