@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** `herd ha status|migrate|relocate|set|policy` against {@link FakeConfigApi}. */
+/** `herd ha status|migrate|relocate|set|policy` and `herd node maintenance` against {@link FakeConfigApi}. */
 final class HaCommandTest {
     private FakeConfigApi api;
 
@@ -144,5 +144,36 @@ final class HaCommandTest {
         assertThat(same.out()).isEqualTo("shutdown policy is already freeze; nothing written\n");
         assertThat(bad.exitCode()).isEqualTo(Main.EXIT_USAGE);
         assertThat(bad.err()).contains("unknown shutdown policy 'reboot': use conditional, freeze, failover, migrate");
+    }
+
+    @Test
+    void nodeMaintenanceWritesAMaintenanceCommand() {
+        FakeConfigApi.Run enable = api.herd("node", "maintenance", "enable", "node2");
+        FakeConfigApi.Run disable = api.herd("node", "maintenance", "disable", "3");
+
+        assertThat(enable.exitCode()).as(enable.err()).isZero();
+        assertThat(enable.out()).matches("requested maintenance enable for node2 \\(ha/commands/[0-9]{13}-[0-9a-f]{8}"
+                + "\\.json\\); follow it with 'herd ha status'\n");
+        assertThat(api.paths(HaTypes.COMMANDS)).hasSize(2).map(p -> api.readJson(p, HaTypes.Command.class))
+                .containsExactlyInAnyOrder(new HaTypes.Command("maintenance", null, 2, true),
+                        new HaTypes.Command("maintenance", null, 3, false));
+        assertThat(disable.exitCode()).isZero();
+    }
+
+    @Test
+    void nodeMaintenanceRefusesBadActionsAndNodes() {
+        api.writeJson(HaTypes.MANAGER_STATUS, HaFixtures.managerStatus(Map.of()));
+
+        FakeConfigApi.Run action = api.herd("node", "maintenance", "pause", "node2");
+        FakeConfigApi.Run format = api.herd("node", "maintenance", "enable", "host2");
+        FakeConfigApi.Run unknown = api.herd("node", "maintenance", "enable", "node9");
+
+        assertThat(action.exitCode()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(action.err()).contains("unknown action 'pause': use enable or disable");
+        assertThat(format.exitCode()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(format.err()).contains("'host2' is not a node: write nodeN or N");
+        assertThat(unknown.exitCode()).isEqualTo(Main.EXIT_FAILED);
+        assertThat(unknown.err()).contains("node9 is not a node the HA manager knows");
+        assertThat(api.paths(HaTypes.COMMANDS)).isEmpty();
     }
 }
