@@ -59,4 +59,10 @@ public final class HaTypes {
     public record ResultDoc(String sid, String state, String outcome) {}
 
     public record LrmStatusDoc(int node, String state, String mode, Map<String, ResultDoc> results) {}
+
+    /**
+     * {@code GET /api/v1/guests/{id}/log?lines=N}: the last lines of a guest's log on the asked host (the log lives on
+     * the host that runs the guest). {@code truncated}: older lines exist that are not in {@code lines}.
+     */
+    public record GuestLog(String id, String file, List<String> lines, boolean truncated) {}
 }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "herd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Herd: a high-availability cluster for virtualization hosts.",
         subcommands = {StatusCommand.class, QuorumCommand.class, ClusterCommand.class, NodeCommand.class,
-                ConfigCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class})
+                GuestCommand.class, HaCommand.class, ConfigCommand.class, SandboxCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final int EXIT_FAILED = 1;
     static final int EXIT_NOT_QUORATE = 2;
@@ -59,6 +60,10 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof Refusal r) {
+                printError(out, err, r.getMessage(), r.hint());
+                return EXIT_FAILED;
+            }
             if (e instanceof HerdClient.ApiException api) {
                 printError(out, err, api.getMessage(), api.hint());
                 return exitCodeOf(api);

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.herd.api.ApiTypes;
 import dev.herd.api.ConfigTypes;
+import dev.herd.api.HaTypes;
 import dev.herd.api.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import java.util.concurrent.Executors;
 /**
  * The configuration store's REST API (routes of api/ConfigTypes) over an in-memory map, on 127.0.0.1 with a random
  * port, so CLI tests run without a cluster. One host, writer node 1; {@link #sync} imitates a change taken over from a
- * peer. Records every request ("PUT /api/v1/config/entry?path=…") so tests can assert what was (not) sent.
+ * peer. Records every request ("PUT /api/v1/config/entry?path=…") so tests can assert what was (not) sent. Also
+ * answers {@code GET /api/v1/quorum} ({@link #quorate}) and {@code GET /api/v1/guests/{id}/log} ({@link #logs}).
  */
 final class FakeConfigApi implements AutoCloseable {
     static final String TOKEN = "t";
@@ -44,10 +46,16 @@ final class FakeConfigApi implements AutoCloseable {
     volatile boolean gapOnce;
     /** Runs when a PUT arrives, before it is handled: a concurrent writer that got in first. */
     volatile Runnable beforePut = () -> {};
+    /** What GET /api/v1/quorum says. */
+    volatile boolean quorate = true;
+    /** Guest logs this host has, by guest id; others answer 404 as herdd does. */
+    final Map<String, HaTypes.GuestLog> logs = new java.util.concurrent.ConcurrentHashMap<>();
 
     FakeConfigApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext(BASE + "/", this::handle);
+        server.createContext("/api/v1/quorum", x -> answer(x, () -> quorum()));
+        server.createContext("/api/v1/guests/", x -> answer(x, () -> guestLog(x)));
         // Long polls hold their thread: give watches their own threads so writes still get through.
         server.setExecutor(threads);
         server.start();
@@ -85,6 +93,35 @@ final class FakeConfigApi implements AutoCloseable {
 
     synchronized long write(String path, byte[] value) {
         return apply(path, value, 1, true);
+    }
+
+    /** Stores {@code doc} as the JSON the CLI and herdd write. */
+    long writeJson(String path, Object doc) {
+        try {
+            return write(path, Json.MAPPER.writeValueAsBytes(doc));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The JSON document at {@code path}, or null. */
+    <T> T readJson(String path, Class<T> type) {
+        byte[] v = value(path);
+        try {
+            return v == null ? null : Json.MAPPER.readValue(v, type);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The paths under {@code prefix}, in order. */
+    synchronized List<String> paths(String prefix) {
+        return entries.keySet().stream().filter(p -> under(p, prefix)).toList();
+    }
+
+    synchronized long versionOf(String path) {
+        Stored s = entries.get(path);
+        return s == null ? 0 : s.version();
     }
 
     synchronized long sync(String path, byte[] value, int writer) {
@@ -151,6 +188,44 @@ final class FakeConfigApi implements AutoCloseable {
     }
 
     private record Failure(int status, String message, String hint) {}
+
+    private void answer(HttpExchange x, java.util.function.Supplier<Object> route) throws IOException {
+        try (x) {
+            synchronized (this) {
+                requests.add(x.getRequestMethod() + " " + x.getRequestURI());
+            }
+            if (!("Bearer " + TOKEN).equals(x.getRequestHeaders().getFirst("Authorization"))) {
+                send(x, 401, new ApiTypes.ApiError("wrong token", "pass --token " + TOKEN));
+                return;
+            }
+            Object answer = route.get();
+            if (answer instanceof Failure f) {
+                send(x, f.status, new ApiTypes.ApiError(f.message, f.hint));
+            } else {
+                send(x, 200, answer);
+            }
+        }
+    }
+
+    private ApiTypes.QuorumInfo quorum() {
+        return new ApiTypes.QuorumInfo(quorate, 3, 1, "1.3", 3, 3, quorate ? 3 : 1, 2,
+                quorate ? List.of("Quorate") : List.of(), List.of(), "majority", quorate ? "" : "1 of 3 votes");
+    }
+
+    /** GET /api/v1/guests/{id}/log?lines=N: the last N lines of {@link #logs}, as GuestLogs answers. */
+    private Object guestLog(HttpExchange x) {
+        String rest = x.getRequestURI().getPath().substring("/api/v1/guests/".length());
+        String id = rest.endsWith("/log") ? rest.substring(0, rest.length() - "/log".length()) : rest;
+        HaTypes.GuestLog log = logs.get(id);
+        if (log == null) {
+            return new Failure(404, "no log of " + id + " on this host (/var/lib/herd/guests/"
+                    + id.replace(':', '-') + "/guest.log)", "the guest's log is on the host that runs it");
+        }
+        int n = Integer.parseInt(query(x.getRequestURI().getRawQuery()).getOrDefault("lines", "200"));
+        List<String> lines = log.lines();
+        return new HaTypes.GuestLog(id, log.file(), lines.subList(Math.max(0, lines.size() - n), lines.size()),
+                lines.size() > n);
+    }
 
     private synchronized List<ConfigTypes.HistoryItem> historyOf(String path) {
         return history.getOrDefault(path, List.of());

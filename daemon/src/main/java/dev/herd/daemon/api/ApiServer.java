@@ -14,6 +14,7 @@ import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(HostPort address, String apiToken, ClusterService cluster) {
         ConfigApi configApi = new ConfigApi(cluster);
+        GuestLogs guestLogs = new GuestLogs(Path.of(cluster.settings().dataDir()));
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -68,6 +70,8 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post("/api/v1/cluster/nodes/{node}/forget", ctx ->
                     ctx.json(cluster.remove(ctx.pathParam("node"), true)));
             ConfigRoutes.add(config.routes, configApi);
+            config.routes.get("/api/v1/guests/{id}/log", ctx ->
+                    ctx.json(guestLogs.tail(ctx.pathParam("id"), ctx.queryParam("lines"))));
             config.routes.exception(ApiFailure.class, (e, ctx) ->
                     ctx.status(e.status()).json(new ApiTypes.ApiError(e.getMessage(), e.hint())));
             config.routes.exception(BadRequest.class, (e, ctx) ->
