@@ -95,7 +95,8 @@ final class Manager {
             repeat |= fence();
         }
         ManagerStatus next = new ManagerStatus(localNode, nextUid, nodes.states(), services, maintenanceRequests);
-        return next.equals(stored) ? null : next;
+        // consumed commands are deleted after the status write: write even when they changed nothing
+        return next.equals(stored) && consumed.isEmpty() ? null : next;
     }
 
     private void readLrms() {

@@ -106,9 +106,9 @@ public final class Lrm {
             case ACTIVE -> {
                 wantLock = true;
                 if (shutdown != ShutdownRequest.NONE) {
-                    shutdownWork(in, activeCount);
+                    shutdownWork(in, activeCount, mine);
                 } else {
-                    manage(in, mine);
+                    manage(in, mine, true);
                     idle(activeCount == 0 && !guestsHere);
                 }
             }
@@ -128,11 +128,11 @@ public final class Lrm {
                         log.add("got agent lock 'ha-agent-node" + node + "' again (maintenance)");
                         lockReleased = false;
                         armed = true;
-                        manage(in, mine);
+                        manage(in, mine, true);
                     }
                 } else {
                     wantLock = true;
-                    manage(in, mine);
+                    manage(in, mine, true);
                 }
             }
             case LOST_AGENT_LOCK -> {
@@ -321,7 +321,7 @@ public final class Lrm {
     }
 
     /** Carries out the master's requests for the services placed on this host (pve manage_resources). */
-    private void manage(LrmInput in, List<Map.Entry<String, ServiceStatus>> mine) {
+    private void manage(LrmInput in, List<Map.Entry<String, ServiceStatus>> mine, boolean mayStart) {
         Set<String> placedHere = new HashSet<>();
         for (Map.Entry<String, ServiceStatus> e : mine) {
             String sid = e.getKey();
@@ -335,7 +335,7 @@ public final class Lrm {
                 case STARTED -> {
                     if (run == GuestRun.RUNNING) {
                         results.putIfAbsent(sd.uid(), new LrmResult(sid, sd.state(), LrmResult.Outcome.SUCCESS));
-                    } else if (run == null) {
+                    } else if (run == null && mayStart) {
                         LrmResult previous = results.get(sd.uid());
                         if (previous == null || previous.outcome() == LrmResult.Outcome.SUCCESS) {
                             log.add("starting service " + sid);
@@ -375,9 +375,12 @@ public final class Lrm {
         results.keySet().retainAll(current);
     }
 
-    private void shutdownWork(LrmInput in, int activeCount) {
+    private void shutdownWork(LrmInput in, int activeCount, List<Map.Entry<String, ServiceStatus>> mine) {
         if (mode == LrmMode.RESTART && activeCount > 0) {
-            return; // waits until the master froze them, so nobody recovers them meanwhile
+            // waits until the master froze them, so nobody recovers them meanwhile; requests that are not frozen
+            // (a migration under way) are still carried out, or the wait would never end — but nothing is started
+            manage(in, mine, false);
+            return;
         }
         for (String sid : in.guests().keySet()) {
             if (!ops.containsKey(sid)) {

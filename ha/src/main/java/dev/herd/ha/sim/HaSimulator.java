@@ -123,6 +123,8 @@ public final class HaSimulator {
             }
         }
         now = sc.endMs();
+        store.status.nodes().forEach((n, st) -> out.add(now, "sim", "final: node" + n + " " + st.label()
+                + (hosts.get(n).powered ? "" : " (powered off)")));
         for (Map.Entry<String, String> e : placement().entrySet()) {
             out.add(now, "sim", "final: " + e.getKey() + " " + e.getValue());
         }

@@ -134,6 +134,9 @@ class RandomFaultsTest {
             events.add(new Scenario.Event(heal + 50_000, "service " + sid + " disabled")); // clears error states
             events.add(new Scenario.Event(heal + 60_000, "service " + sid + " started"));
         }
+        for (int node : nodes) { // a host whose pending shutdown finished only once its services were disabled
+            events.add(new Scenario.Event(heal + 55_000, "power node" + node + " on"));
+        }
         events.sort(java.util.Comparator.comparingLong(Scenario.Event::atMs)); // stable: same-time order kept
         ShutdownPolicy policy = ShutdownPolicy.values()[rnd.nextInt(ShutdownPolicy.values().length)];
         return new Scenario(nodes, HaTimeouts.DEFAULT, policy, 1000, 1000, 50 + rnd.nextInt(1000),
