@@ -157,6 +157,47 @@ class HaProcessTest {
         }
     }
 
+    /** Every host gets the sandbox's fence agent: `herd sandbox fence --dir DIR {name}` kills all its processes. */
+    static void configureFenceAgents(LiveCluster c) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        for (SandboxNode n : c.sandbox.nodes()) {
+            HaTypes.FenceAgent agent = new HaTypes.FenceAgent(n.index(), List.of(java, "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.herd.cli.Main", "sandbox",
+                    "fence", "--dir", c.sandbox.dir().toString(), "{name}"), 20_000);
+            new ConfigClient(c.client("node1")).set(HaTypes.FENCE_AGENTS + n.name() + ".json",
+                    Json.MAPPER.writeValueAsBytes(agent), null);
+        }
+    }
+
+    /** The event log lines of every host that contain {@code text}. */
+    static List<String> events(LiveCluster c, String text) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (SandboxNode n : c.sandbox.nodes()) {
+            Path f = n.dataDir().resolve("events.log");
+            if (Files.exists(f)) {
+                Files.readAllLines(f).stream().filter(l -> l.contains(text)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void fenceAgentConfirmsThePowerOffAndRecoveryNeedsNoLeaseWait() throws Exception {
+        try (LiveCluster c = LiveCluster.start("ha3-agent", 3, 132, "majority")) {
+            configureFenceAgents(c);
+            createGuest(c, witnessScript(c.sandbox.dir()));
+            String first = awaitRunningElsewhere(c, "none", c.names(), FAILOVER);
+            long t0 = System.nanoTime();
+            c.sandbox.kill(first);
+            String second = awaitRunningElsewhere(c, first, others(c, first), FAILOVER);
+            System.out.printf("[ha] fence agent: back on %s after %d ms%n", second, (System.nanoTime() - t0) / 1_000_000);
+            assertThat(events(c, "fence agent attempt 1 for " + first + " succeeded")).isNotEmpty();
+            assertThat(events(c, "fencing: acknowledged - fence agent confirmed " + first + " is powered off"))
+                    .isNotEmpty();
+            assertThat(overlaps(c)).isEmpty();
+        }
+    }
+
     @Test
     void guestComesBackElsewhereAfterPowerCutDaemonFreezeAndPartitionNeverTwice() throws Exception {
         try (LiveCluster c = LiveCluster.start("ha3", 3, 131, "majority")) {
