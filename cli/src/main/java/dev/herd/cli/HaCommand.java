@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "ha", description = "HA manager: status, migrate/relocate, resource options, groups, fence agents, "
         + "shutdown policy (like ha-manager).", subcommands = {HaCommand.Status.class, HaCommand.Migrate.class,
                 HaCommand.Relocate.class, HaCommand.SetOptions.class, HaGroupCommand.class, HaFenceAgentCommand.class,
-                HaCommand.Policy.class})
+                HaCommand.Policy.class, HaSimulate.class})
 final class HaCommand {
     private HaCommand() {}
 

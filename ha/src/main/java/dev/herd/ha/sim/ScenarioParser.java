@@ -83,6 +83,12 @@ public final class ScenarioParser {
         for (JsonNode g : root.path("guests")) {
             unknownKeys(g, Set.of("sid", "node", "state", "group", "max_restart", "max_relocate", "fail_start"), "guests[]");
             String sid = g.path("sid").asText();
+            if (!sid.matches("(vm|ct):[0-9]{1,9}")) {
+                throw new IllegalArgumentException("guests[]: sid '" + sid + "' must look like vm:100 or ct:200");
+            }
+            if (!g.path("node").canConvertToInt()) {
+                throw new IllegalArgumentException("guest " + sid + ": \"node\" (the host it starts on, a number) is missing");
+            }
             String group = g.hasNonNull("group") ? g.get("group").asText() : null;
             if (group != null && !groups.containsKey(group)) {
                 throw new IllegalArgumentException("guest " + sid + ": group '" + group + "' is not defined in \"groups\"");
