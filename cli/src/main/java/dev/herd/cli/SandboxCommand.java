@@ -62,6 +62,9 @@ final class SandboxCommand {
         @Option(names = "--subnet", defaultValue = "1", description = "Hosts get 127.0.SUBNET.i (default ${DEFAULT-VALUE}).")
         int subnet;
 
+        @Option(names = "--no-guest", description = "Do not configure fence agents and the demo HA guest ct:100.")
+        boolean noGuest;
+
         @Option(names = "--netns", description = "Each host in its own network namespace (10.251.SUBNET.i on a private "
                 + "bridge) instead of its own loopback address. Needs root.")
         boolean netns;
@@ -73,6 +76,9 @@ final class SandboxCommand {
                     new Sandbox.Options(nodes, subnet, preset, profile, netns, List.of(), Map.of()), l -> say(spec, l));
             try {
                 s.formCluster(l -> say(spec, l), Duration.ofSeconds(90));
+                if (!noGuest) {
+                    s.configureHa(l -> say(spec, l));
+                }
             } catch (IOException | RuntimeException e) {
                 throw new IOException(e.getMessage() + " (logs in " + s.dir() + "/node*/herdd.log; "
                         + "'herd sandbox down' cleans up)", e);
@@ -82,7 +88,8 @@ final class SandboxCommand {
             say(spec, "");
             say(spec, "API of node1: http://" + s.nodes().getFirst().apiAddress() + " (token in "
                     + s.nodes().getFirst().dataDir() + "/api-token)");
-            say(spec, "Try: herd sandbox kill node2; herd quorum status; herd sandbox start node2; herd sandbox down");
+            say(spec, "Try: herd ha status; herd sandbox kill node1 (the guest's host); herd ha status; "
+                    + "herd guest log ct:100 --node node2; herd sandbox start node1; herd sandbox down");
             return rc;
         }
     }

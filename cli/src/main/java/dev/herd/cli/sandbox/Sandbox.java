@@ -116,6 +116,36 @@ public final class Sandbox {
         return sandbox;
     }
 
+    /**
+     * DESIGN.md §7: every host gets the sandbox fence agent (`herd sandbox fence`), and one HA guest runs — a
+     * process guest that writes a line to its log every second, so `herd sandbox kill` shows it come back elsewhere.
+     */
+    public void configureHa(Consumer<String> progress) throws IOException {
+        HerdClient client = client(state.nodes().getFirst());
+        String java = ProcessHandle.current().info().command().orElse("java");
+        for (SandboxNode n : state.nodes()) {
+            dev.herd.api.HaTypes.FenceAgent agent = new dev.herd.api.HaTypes.FenceAgent(n.index(), List.of(java,
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                    "dev.herd.cli.Main", "sandbox", "fence", "--dir", dir.toString(), "{name}"), 20_000);
+            put(client, dev.herd.api.HaTypes.FENCE_AGENTS + n.name() + ".json", agent, null);
+        }
+        dev.herd.api.HaTypes.GuestConfig guest = new dev.herd.api.HaTypes.GuestConfig("ct:100", "process", 1,
+                List.of("/bin/sh", "-c", "while :; do echo \"ct:100 alive on node$HERD_NODE (pid $$)\"; sleep 1; done"),
+                Map.of(), null, null, null, 5000, new dev.herd.api.HaTypes.HaOptions("started", null, 1, 1));
+        put(client, dev.herd.api.HaTypes.guestPath("ct:100"), guest, 0L);
+        progress.accept("configured the sandbox fence agent on every host and an HA guest ct:100 (herd ha status)");
+    }
+
+    private static void put(HerdClient client, String path, Object doc, Long expectVersion) {
+        try {
+            client.put("/api/v1/config/entry?path=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8),
+                    new dev.herd.api.ConfigTypes.PutRequest(Json.MAPPER.writeValueAsBytes(doc), expectVersion),
+                    dev.herd.api.ConfigTypes.WriteResult.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** `herd cluster create` on node1, `herd cluster join` on the others, then waits for one quorate membership. */
     public void formCluster(Consumer<String> progress, Duration timeout) throws IOException {
         SandboxNode first = state.nodes().getFirst();
