@@ -267,8 +267,10 @@ public final class Sandbox {
             waitGone(n.pid());
         }
         String socket = n.dataDir().resolve("run").resolve("watchdog.sock").toString();
-        ProcessHandle.allProcesses().filter(h -> h.info().commandLine()
-                .map(c -> c.contains("WatchdogSupervisor") && c.contains(socket)).orElse(false)).forEach(h -> {
+        ProcessHandle.allProcesses().filter(h -> {
+            String c = cmdline(h.pid()); // not ProcessHandle.Info: it cuts command lines at 4,096 bytes
+            return c.contains("WatchdogSupervisor") && c.contains(socket);
+        }).forEach(h -> {
                     h.destroyForcibly();
                     killed.add("watchdog supervisor (pid " + h.pid() + ")");
                     waitGone(h.pid());
@@ -288,6 +290,16 @@ public final class Sandbox {
             }
         }
         return killed;
+    }
+
+    /** A process's whole command line from /proc (empty when it is gone or unreadable). */
+    private static String cmdline(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline"));
+            return new String(raw, java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static void waitGone(long pid) {
