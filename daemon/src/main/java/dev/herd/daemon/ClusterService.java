@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>States: standalone (no cluster.json) → member (transport running) → standalone again after leave/removal.
  */
 public final class ClusterService implements AutoCloseable, dev.herd.daemon.ha.HaCluster {
+    static final String LOOP_THREAD = "herd-cluster-loop";
     private static final Logger log = LoggerFactory.getLogger(ClusterService.class);
     private static final long TICK_MS = 100;
     private static final long REQUEST_TIMEOUT_MS = 10_000;
@@ -51,7 +52,7 @@ public final class ClusterService implements AutoCloseable, dev.herd.daemon.ha.H
     private final NodeSettings settings;
     private final StateStore store;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
-            r -> new Thread(r, "herd-cluster-loop"));
+            r -> new Thread(r, LOOP_THREAD));
 
     /** Owned by the loop thread: null while standalone (no cluster.json). */
     private MemberSession session;
@@ -468,6 +469,10 @@ public final class ClusterService implements AutoCloseable, dev.herd.daemon.ha.H
     }
 
     private <T> T call(Callable<T> task) throws ApiFailure {
+        if (Thread.currentThread().getName().equals(LOOP_THREAD)) {
+            // a callback on the loop that calls back into the loop would wait for itself until the timeout
+            throw new IllegalStateException("ClusterService.call from the cluster loop itself would deadlock");
+        }
         try {
             return loop.submit(task).get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

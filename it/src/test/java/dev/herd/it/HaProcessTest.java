@@ -199,6 +199,33 @@ class HaProcessTest {
     }
 
     @Test
+    void maintenanceMovesTheGuestAwayAndBackAndACleanShutdownHandsItOverAtOnce() throws Exception {
+        try (LiveCluster c = LiveCluster.start("ha3-clean", 3, 133, "majority")) {
+            createGuest(c, witnessScript(c.sandbox.dir()));
+            String home = awaitRunningElsewhere(c, "none", c.names(), FAILOVER);
+            // maintenance (like ha-manager crm-command node-maintenance enable): it leaves, then comes back
+            HaTypes.Command enable = new HaTypes.Command("maintenance", null, c.sandbox.node(home).index(), true);
+            new ConfigClient(c.client("node1")).set(HaTypes.COMMANDS + "t-enable.json",
+                    Json.MAPPER.writeValueAsBytes(enable), 0L);
+            String away = awaitRunningElsewhere(c, home, c.names(), FAILOVER);
+            HaTypes.Command disable = new HaTypes.Command("maintenance", null, c.sandbox.node(home).index(), false);
+            new ConfigClient(c.client("node1")).set(HaTypes.COMMANDS + "t-disable.json",
+                    Json.MAPPER.writeValueAsBytes(disable), 0L);
+            String back = awaitRunningElsewhere(c, away, c.names(), FAILOVER);
+            assertThat(back).as("back from maintenance on its node").isEqualTo(home);
+            assertThat(overlaps(c)).isEmpty();
+
+            // a clean shutdown (SIGTERM, policy conditional): the guest stops, the lock is released, recovery at once
+            ProcessHandle.of(c.sandbox.node(home).pid()).orElseThrow().destroy();
+            String after = awaitRunningElsewhere(c, home, others(c, home), FAILOVER);
+            assertThat(events(c, "got agent lock of " + home + ", which was free")).isNotEmpty();
+            assertThat(events(c, "all services stopped - releasing agent lock and watchdog")).isNotEmpty();
+            System.out.println("[ha] clean shutdown of " + home + ": taken over by " + after);
+            assertThat(overlaps(c)).isEmpty();
+        }
+    }
+
+    @Test
     void guestComesBackElsewhereAfterPowerCutDaemonFreezeAndPartitionNeverTwice() throws Exception {
         try (LiveCluster c = LiveCluster.start("ha3", 3, 131, "majority")) {
             createGuest(c, witnessScript(c.sandbox.dir()));

@@ -69,6 +69,7 @@ public final class HaService implements AutoCloseable {
         return t;
     });
     private final Set<String> reportedBad = new HashSet<>();
+    private final java.util.Queue<Op> afterAck = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> shutdownDone = new CompletableFuture<>();
     private FenceAgents fenceAgents;
     private Crm crm;
@@ -142,6 +143,9 @@ public final class HaService implements AutoCloseable {
         }
         long now = nowMs();
         locks.drain();
+        for (Op op; (op = afterAck.poll()) != null; ) {
+            submit(op);
+        }
         NavigableMap<String, Entry> e = f.entries();
 
         SortedMap<String, HaTypes.GuestConfig> configs = new TreeMap<>();
@@ -247,9 +251,9 @@ public final class HaService implements AutoCloseable {
             statusWrite = submit(new Op.Set(HaTypes.MANAGER_STATUS, HaCodec.encode(HaCodec.doc(out.statusToWrite())),
                     expect));
             if (statusWrite != null) {
-                statusWrite.thenAccept(r -> {
+                statusWrite.thenAccept(r -> { // runs on the cluster loop: never submit from here (it would wait on itself)
                     if (r instanceof ClientResult.Acked) {
-                        consumed.forEach(c -> submit(new Op.Delete(c.path(), c.version())));
+                        consumed.forEach(c -> afterAck.add(new Op.Delete(c.path(), c.version())));
                     } else {
                         log.debug("manager status write not applied: {}", r);
                     }

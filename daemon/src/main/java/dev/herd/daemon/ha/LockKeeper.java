@@ -70,6 +70,10 @@ final class LockKeeper {
             f.thenAccept(r -> {
                 if (r instanceof ClientResult.Acked) {
                     acks.add(new Ack(name, nowMs, System.nanoTime() / 1_000_000, free));
+                } else if (heldNow) {
+                    log.warn("lock {}: renewal not granted: {}", name, r);
+                } else {
+                    log.debug("lock {}: not granted: {}", name, r);
                 }
             });
         } catch (Exception e) {
