@@ -151,6 +151,9 @@ public final class HaService implements AutoCloseable {
         SortedMap<String, HaTypes.GuestConfig> configs = new TreeMap<>();
         SortedMap<String, Resource> resources = new TreeMap<>();
         for (Entry g : e.subMap(HaTypes.GUESTS, HaTypes.GUESTS + "\uffff").values()) {
+            if (!g.path().endsWith(".json")) {
+                continue; // other files an operator keeps there are not guest configs
+            }
             HaTypes.GuestConfig c = parse(g, HaTypes.GuestConfig.class);
             if (c != null) {
                 try {
