@@ -74,7 +74,7 @@ public final class Herdd {
             log.info("herdd stopping");
             try {
                 // the shutdown policy applies (docs/ha.md): stop, freeze or migrate this host's HA guests first
-                haService.requestShutdown(false).get(SHUTDOWN_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                haService.requestShutdown(hostIsRebooting(settings)).get(SHUTDOWN_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 log.warn("HA shutdown did not finish within {} ms: {}", SHUTDOWN_WAIT_MS, e.toString());
             }
@@ -85,6 +85,26 @@ public final class Herdd {
         }, "herdd-shutdown"));
         log.info("herdd ready: API on {}", settings.apiAddress());
         stopped.await();
+    }
+
+    /**
+     * Whether this stop is part of a reboot (the conditional shutdown policy freezes on reboot, stops on shutdown):
+     * like pve's is_node_shutdown, systemd's job queue names reboot.target; {@code data_dir/run/rebooting} says so
+     * where there is no systemd (and in the sandbox).
+     */
+    static boolean hostIsRebooting(NodeSettings settings) {
+        if (java.nio.file.Files.exists(settings.dataDir().resolve("run").resolve("rebooting"))) {
+            return true;
+        }
+        try {
+            Process p = new ProcessBuilder("systemctl", "list-jobs", "--no-legend", "--no-pager")
+                    .redirectErrorStream(true).start();
+            String jobs = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+            return jobs.contains("reboot.target") || jobs.contains("kexec.target");
+        } catch (Exception noSystemd) {
+            return false;
+        }
     }
 
     /** How long a clean stop waits for the LRM to stop or move this host's HA guests. */

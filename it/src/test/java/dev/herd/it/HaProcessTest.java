@@ -199,7 +199,7 @@ class HaProcessTest {
     }
 
     @Test
-    void maintenanceMovesTheGuestAwayAndBackAndACleanShutdownHandsItOverAtOnce() throws Exception {
+    void maintenanceMovesTheGuestAwayAndBackACleanShutdownHandsItOverAndARebootFreezesIt() throws Exception {
         try (LiveCluster c = LiveCluster.start("ha3-clean", 3, 133, "majority")) {
             createGuest(c, witnessScript(c.sandbox.dir()));
             String home = awaitRunningElsewhere(c, "none", c.names(), FAILOVER);
@@ -221,6 +221,26 @@ class HaProcessTest {
             assertThat(events(c, "got agent lock of " + home + ", which was free")).isNotEmpty();
             assertThat(events(c, "all services stopped - releasing agent lock and watchdog")).isNotEmpty();
             System.out.println("[ha] clean shutdown of " + home + ": taken over by " + after);
+            assertThat(overlaps(c)).isEmpty();
+
+            // a reboot (policy conditional): frozen on its host, not recovered elsewhere, started there once it is back
+            c.sandbox.kill(home);
+            c.sandbox.start(home, List.of(), Map.of());
+            awaitAllMembers(c);
+            SandboxNode host = c.sandbox.node(after);
+            Files.createDirectories(host.dataDir().resolve("run"));
+            Files.writeString(host.dataDir().resolve("run").resolve("rebooting"), "test\n");
+            ProcessHandle.of(host.pid()).orElseThrow().destroy();
+            c.awaitTrue(SID + " frozen on " + after, FAILOVER, () -> {
+                HaTypes.ServiceDoc sd = service(c, others(c, after));
+                return sd != null && sd.state().equals("freeze") && ("node" + sd.node()).equals(after) ? null
+                        : "manager status: " + sd;
+            });
+            c.awaitTrue(after + "'s herdd has stopped", FAILOVER, () -> c.sandbox.alive(host) ? "still running" : null);
+            Files.delete(host.dataDir().resolve("run").resolve("rebooting"));
+            c.sandbox.start(after, List.of(), Map.of());
+            String again = awaitRunningElsewhere(c, "none", c.names(), FAILOVER);
+            assertThat(again).as("started again on its host after the reboot").isEqualTo(after);
             assertThat(overlaps(c)).isEmpty();
         }
     }
