@@ -181,19 +181,10 @@ final class GuestCommand {
 
     @Command(name = "migrate", description = "Move a guest to NODE through the HA manager (qm migrate on an HA guest: "
             + "stop, move, start).")
-    static final class Migrate implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "ID", converter = HaNames.SidConverter.class)
-        String sid;
-
-        @Parameters(index = "1", paramLabel = "NODE", converter = HaNames.NodeConverter.class)
-        int node;
-
+    static final class Migrate extends MoveCommand {
         @Override
-        public Integer call() throws Exception {
-            return requestMove(spec, HaStore.connect(), "migrate", sid, node);
+        String kind() {
+            return "migrate";
         }
     }
 

@@ -73,46 +73,47 @@ final class GuestPower {
         return status == null || status.services() == null ? null : status.services().get(sid);
     }
 
-    @Command(name = "start", description = "Request the guest started (ha state started); the HA manager starts it.")
-    static final class Start implements Callable<Integer> {
+    /** `herd guest start|stop|shutdown ID`: sets the requested HA state. */
+    abstract static class Power implements Callable<Integer> {
+        private final String verb;
+        private final String state;
+
         @Spec
         CommandSpec spec;
 
         @Parameters(paramLabel = "ID", converter = HaNames.SidConverter.class)
         String sid;
 
+        Power(String verb, String state) {
+            this.verb = verb;
+            this.state = state;
+        }
+
         @Override
         public Integer call() throws Exception {
-            return request(spec, sid, "start", "started");
+            return request(spec, sid, verb, state);
+        }
+    }
+
+    @Command(name = "start", description = "Request the guest started (ha state started); the HA manager starts it.")
+    static final class Start extends Power {
+        Start() {
+            super("start", "started");
         }
     }
 
     @Command(name = "stop", description = "Request the guest stopped (ha state stopped); the HA manager stops it "
             + "gracefully, killing it after its stop timeout.")
-    static final class Stop implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "ID", converter = HaNames.SidConverter.class)
-        String sid;
-
-        @Override
-        public Integer call() throws Exception {
-            return request(spec, sid, "stop", "stopped");
+    static final class Stop extends Power {
+        Stop() {
+            super("stop", "stopped");
         }
     }
 
     @Command(name = "shutdown", description = "Same as stop (every HA stop is graceful first), under qm's name.")
-    static final class Shutdown implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "ID", converter = HaNames.SidConverter.class)
-        String sid;
-
-        @Override
-        public Integer call() throws Exception {
-            return request(spec, sid, "shutdown", "stopped");
+    static final class Shutdown extends Power {
+        Shutdown() {
+            super("shutdown", "stopped");
         }
     }
 }

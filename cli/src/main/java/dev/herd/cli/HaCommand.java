@@ -100,37 +100,19 @@ final class HaCommand {
 
     @Command(name = "migrate", description = "Move a service to NODE (ha-manager migrate; offline for now: stop, "
             + "move, start).")
-    static final class Migrate implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "SID", converter = HaNames.SidConverter.class)
-        String sid;
-
-        @Parameters(index = "1", paramLabel = "NODE", converter = HaNames.NodeConverter.class)
-        int node;
-
+    static final class Migrate extends MoveCommand {
         @Override
-        public Integer call() throws Exception {
-            return GuestCommand.requestMove(spec, HaStore.connect(), "migrate", sid, node);
+        String kind() {
+            return "migrate";
         }
     }
 
     @Command(name = "relocate", description = "Move a service to NODE by stopping it and starting it there "
             + "(ha-manager relocate).")
-    static final class Relocate implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "SID", converter = HaNames.SidConverter.class)
-        String sid;
-
-        @Parameters(index = "1", paramLabel = "NODE", converter = HaNames.NodeConverter.class)
-        int node;
-
+    static final class Relocate extends MoveCommand {
         @Override
-        public Integer call() throws Exception {
-            return GuestCommand.requestMove(spec, HaStore.connect(), "relocate", sid, node);
+        String kind() {
+            return "relocate";
         }
     }
 

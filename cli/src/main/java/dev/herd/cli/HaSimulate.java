@@ -2,10 +2,8 @@ package dev.herd.cli;
 
 import dev.herd.ha.sim.HaSimulator;
 import dev.herd.ha.sim.ScenarioParser;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,12 +25,7 @@ final class HaSimulate implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String json;
-        try {
-            json = file.equals("-") ? new String(System.in.readAllBytes()) : Files.readString(Path.of(file));
-        } catch (IOException e) {
-            throw new IOException("cannot read scenario " + file + ": " + e.getMessage(), e);
-        }
+        String json = InputFiles.read(file, "scenario");
         HaSimulator.Result r;
         try {
             r = HaSimulator.run(ScenarioParser.parse(json));

@@ -2,10 +2,8 @@ package dev.herd.cli;
 
 import dev.herd.api.ApiTypes;
 import dev.herd.quorum.sim.ScenarioRunner;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -125,12 +123,7 @@ final class QuorumCommand {
 
         @Override
         public Integer call() throws Exception {
-            String json;
-            try {
-                json = file.equals("-") ? new String(System.in.readAllBytes()) : Files.readString(Path.of(file));
-            } catch (IOException e) {
-                throw new IOException("cannot read scenario " + file + ": " + e.getMessage(), e);
-            }
+            String json = InputFiles.read(file, "scenario");
             List<String> lines;
             try {
                 lines = ScenarioRunner.run(json);

@@ -45,7 +45,6 @@ public final class ProcessGuest implements RunningGuest {
     }
 
     private static final Path SETSID = Path.of("/usr/bin/setsid");
-    private static final Path KILL = Path.of("/bin/kill");
 
     private final Spec spec;
     private final GuestRegistry registry; // null without registry
@@ -161,10 +160,7 @@ public final class ProcessGuest implements RunningGuest {
     }
 
     private void signalGroup(String signal) throws IOException, InterruptedException {
-        // Java signals single processes only; kill(1) with a negative pid signals the whole process group
-        Process k = new ProcessBuilder(KILL.toString(), "-s", signal, "--", "-" + pid()).redirectErrorStream(true).start();
-        k.getInputStream().readAllBytes(); // "no such process" when the group is already gone: that is fine
-        k.waitFor();
+        ProcessGroups.signal(pid(), signal);
     }
 
     private static String describe(int code) {

@@ -277,10 +277,7 @@ public final class QemuGuest implements RunningGuest {
     }
 
     private void signalGroup(String signal) throws IOException, InterruptedException {
-        // Java signals single processes only; kill(1) with a negative pid signals the whole process group
-        Process k = new ProcessBuilder("/bin/kill", "-s", signal, "--", "-" + pid()).redirectErrorStream(true).start();
-        k.getInputStream().readAllBytes(); // "no such process" when the group is already gone: that is fine
-        k.waitFor();
+        ProcessGroups.signal(pid(), signal);
     }
 
     private static long msSince(long t0) {

@@ -75,6 +75,7 @@ public final class HaService implements AutoCloseable {
     private Crm crm;
     private Lrm lrm;
     private int localNode;
+    private SortedSet<Integer> knownNodes = new TreeSet<>();
     private boolean watchdogArmed;
     private CompletableFuture<ClientResult> statusWrite;
     private CompletableFuture<ClientResult> lrmWrite;
@@ -124,14 +125,13 @@ public final class HaService implements AutoCloseable {
     private void round() throws Exception {
         Set<String> lockNames = new HashSet<>();
         lockNames.add(MANAGER_LOCK);
-        if (localNode != 0) {
-            lockNames.add(agentLock(localNode));
-        }
-        for (int n = 1; n <= 64; n++) {
-            lockNames.add(agentLock(n));
-        }
+        knownNodes.forEach(n -> lockNames.add(agentLock(n)));
         HaCluster.Facts f = cluster.haFacts(lockNames);
         if (f == null) {
+            return;
+        }
+        if (!f.clusterNodes().equals(knownNodes)) { // a node list change: ask for the new agent locks from now on
+            knownNodes = f.clusterNodes();
             return;
         }
         if (crm == null) {

@@ -148,11 +148,7 @@ public final class Lrm {
                 }
             }
         }
-        return output(in, wantLock && !lockReleasedThisRound());
-    }
-
-    private boolean lockReleasedThisRound() {
-        return release;
+        return output(in, wantLock && !release);
     }
 
     /** The state machine of pve LRM.pm work(); returns whether the lock is wanted this round. */
